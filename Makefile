@@ -10,7 +10,7 @@ PY     := $(BIN)/python
 STAMP_COURSE := $(VENV)/.stamp-course
 STAMP_TEST   := $(VENV)/.stamp-test
 
-.PHONY: help venv lab test test-lib test-notebooks release grade bench clean
+.PHONY: help venv lab test test-lib test-notebooks notebooks binder-freeze release grade bench clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -18,6 +18,7 @@ help:
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader generate_assignment)"
 	@echo "make grade    autograde everything under submitted/ and export grades.csv"
 	@echo "make bench    run the benchmarks in bench/ and print their tables"
+	@echo "make notebooks  re-execute course/*.ipynb in place (commit them with their outputs)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,18 @@ test-lib: $(STAMP_TEST)
 
 test-notebooks: $(STAMP_TEST)
 	$(PY) -m pytest course --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
+
+# Maintainers: after editing a course notebook, store its fresh outputs for nbval.
+notebooks: $(STAMP_TEST)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace course/*.ipynb
+
+# Maintainers: re-pin binder/requirements.txt from a clean environment of the course extras.
+binder-freeze:
+	rm -rf /tmp/nnlib-binder-freeze && $(PYTHON) -m venv /tmp/nnlib-binder-freeze
+	/tmp/nnlib-binder-freeze/bin/pip install -q -e ".[course]"
+	{ echo "# Pinned environment for Binder (repo2docker). Regenerate with: make binder-freeze"; \
+	  echo "# nnlib itself is installed by binder/postBuild from this repository."; \
+	  /tmp/nnlib-binder-freeze/bin/pip freeze --exclude-editable; } > binder/requirements.txt
 
 release: $(STAMP_COURSE)
 	$(PY) -m nnlib.grading release
