@@ -1,0 +1,15 @@
+"""The course's interactive labs (ipywidgets 8; rendering strategy in docs/labs.md).
+
+Each call returns a lab object that displays itself in a notebook and can be driven from
+code (``lab.set(...)``, ``lab.controls[name].value = ...``, ``lab.buttons[name].click()``):
+
+* :func:`step_size` - 1D gradient descent, step sizes, clipping (notebook 05)
+* :func:`decision_boundary` - a playground for 2D classification (notebook 09)
+* :func:`neuron` and :func:`xor_builder` - one neuron's line, XOR by hand (notebook 03)
+* :func:`activation_explorer` - activation functions, bias and steepness (notebook 01)
+"""
+from __future__ import annotations
+
+from .step_size import StepSizeLab, step_size
+
+__all__ = ["step_size", "StepSizeLab"]

@@ -1,0 +1,278 @@
+"""What the four labs share: a persistent Agg figure shown in an ``ipywidgets.Image``, the
+coalescing of redraws, clamping of control values with a visible note, and self-display.
+
+Why this rendering strategy (see docs/labs.md for the long form): the figure is a
+``matplotlib.figure.Figure`` with its own Agg canvas, never registered with pyplot, so no
+backend, no JupyterLab extension (ipympl is not needed) and no inline-backend side effects
+are involved. Each lab keeps references to its artists and updates their data in place;
+a redraw renders the canvas once and encodes a PNG into the ``Image`` widget. That works
+wherever ipywidgets 8 works (JupyterLab 4, Notebook 7, Binder, VS Code) and is plain
+Python in a headless test.
+
+Redraw coalescing: a control change updates the lab's state at once (cheap), and asks for
+a redraw. Inside a running kernel the redraw is scheduled on the kernel's asyncio loop a
+few milliseconds later, and only one redraw is ever pending: a burst of slider messages
+that are already queued is handled first, then the figure is drawn once for the newest
+state. Outside an event loop (tests, benchmarks, plain scripts) the redraw happens
+synchronously, so a test can assert on the artists right after setting a control.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import math
+import numbers
+import os
+
+import numpy as np
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from PIL import Image as _PILImage
+
+__all__ = ["FigureView", "Lab", "button", "grading_mode", "fmt"]
+
+
+def grading_mode() -> bool:
+    """True while nbgrader executes a notebook: the labs then shrink their heavy work."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def fmt(value, digits: int = 4) -> str:
+    """A short, finite-looking rendering of a number for tables and readouts."""
+    value = float(value)
+    if not math.isfinite(value):
+        return "overflow"
+    if value == 0:
+        return "0"
+    if abs(value) >= 1e5 or abs(value) < 1e-4:
+        return f"{value:.{max(digits - 2, 1)}e}"
+    return f"{value:.{digits}g}"
+
+
+class FigureView:
+    """A matplotlib Figure drawn off-screen (Agg) and shown as PNG in an ``Image`` widget.
+
+    ``renders`` counts the PNGs produced, which tests use to see that a redraw happened.
+    """
+
+    def __init__(self, figsize, dpi: int = 80, css_class: str = "nnlib-figure"):
+        self.fig = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        width = int(figsize[0] * dpi)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height="auto"))
+        self.image.add_class(css_class)
+        self.renders = 0
+
+    def render(self) -> None:
+        """Draw the canvas and put the PNG into the widget."""
+        self.canvas.draw()
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        buf = io.BytesIO()
+        # Fast zlib level: the PNG goes over a local socket, so size matters less than time.
+        _PILImage.fromarray(rgba[:, :, :3]).save(buf, format="png", compress_level=1)
+        self.image.value = buf.getvalue()
+        self.renders += 1
+
+    def png(self) -> bytes:
+        """The last rendered PNG (empty before the first render)."""
+        return bytes(self.image.value)
+
+
+class Lab:
+    """Base of the labs: controls, notes, batching of updates, redraw scheduling, display.
+
+    Subclasses fill ``self.controls`` (name -> value widget), ``self.buttons``, build
+    ``self.view`` (the root widget), and implement ``_recompute(changed)``, ``_draw()`` and
+    ``summary()``. ``set(**values)`` is the test- and teacher-facing way to change controls:
+    it clamps out-of-range values and reports that in ``self.note``.
+    """
+
+    lab_name = "Lab"
+    #: seconds to wait before a deferred redraw inside a running kernel
+    redraw_delay = 0.005
+
+    def __init__(self):
+        self.controls: dict[str, widgets.Widget] = {}
+        self.buttons: dict[str, widgets.Widget] = {}
+        self.notes: list[str] = []
+        self.note = widgets.HTML(value="")
+        self.note.add_class("nnlib-note")
+        self.readout = widgets.HTML(value="")
+        self.readout.add_class("nnlib-readout")
+        self.views: list[FigureView] = []
+        self.view: widgets.Widget | None = None
+        self._batch_depth = 0
+        self._flushing = False
+        self._pending: set[str] = set()
+        self._redraw_scheduled = False
+        self.redraws = 0
+        self.defer_redraws = True
+
+    # ----- control plumbing -------------------------------------------------------------
+    def _watch(self, name: str) -> None:
+        """Recompute (and redraw) whenever control ``name`` changes value."""
+        self.controls[name].observe(lambda change, name=name: self._changed(name), names="value")
+
+    def _changed(self, name: str) -> None:
+        self._pending.add(name)
+        if self._batch_depth == 0 and not self._flushing:
+            self.notes = []  # a fresh change by hand: old notes no longer apply
+            self._flush_changes()
+
+    def _flush_changes(self) -> None:
+        if self._flushing or not self._pending:
+            return
+        self._flushing = True
+        try:
+            # _recompute may itself move controls (e.g. the step counter); those changes
+            # join the same pass instead of starting a nested one.
+            while self._pending:
+                changed, self._pending = self._pending, set()
+                try:
+                    self._recompute(changed)
+                except Exception as exc:  # nothing may raise into the notebook from a callback
+                    self.notes.append(f"could not update ({type(exc).__name__}: {exc})")
+        finally:
+            self._flushing = False
+        self._show_notes()
+        self.request_redraw()
+
+    class _Batch:
+        def __init__(self, lab):
+            self.lab = lab
+
+        def __enter__(self):
+            self.lab._batch_depth += 1
+
+        def __exit__(self, *exc):
+            self.lab._batch_depth -= 1
+            if self.lab._batch_depth == 0:
+                self.lab._flush_changes()
+
+    def batch(self):
+        """Context manager: several control changes, one recompute and one redraw."""
+        return Lab._Batch(self)
+
+    def _show_notes(self) -> None:
+        if self.notes:
+            items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes[-4:])
+            self.note.value = f"<ul style='color:#a04000;margin:2px 0'>{items}</ul>"
+        else:
+            self.note.value = ""
+
+    def clamp(self, name: str, value):
+        """Return ``value`` made valid for control ``name``; clamping adds a note."""
+        w = self.controls[name]
+        if isinstance(w, (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)):
+            options = [o[1] if isinstance(o, tuple) else o for o in w.options]
+            if value in options:
+                return value
+            if isinstance(value, str):
+                for o in options:
+                    if isinstance(o, str) and o.lower() == value.lower():
+                        return o
+            self.notes.append(f"{name}={value!r} is not one of {options}; kept {w.value!r}")
+            return w.value
+        if isinstance(w, widgets.Checkbox):
+            return bool(value)
+        if isinstance(w, widgets.Text):
+            return str(value)
+        if hasattr(w, "min") and hasattr(w, "max"):
+            integral = isinstance(w.value, numbers.Integral)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+                self.notes.append(f"{name}={value!r} is not a finite number; kept {w.value}")
+                return w.value
+            lo, hi = w.min, w.max
+            if isinstance(w, widgets.FloatLogSlider):
+                lo, hi = w.base ** w.min, w.base ** w.max
+            clipped = min(max(value, lo), hi)
+            if clipped != value:
+                self.notes.append(f"{name}={value} is outside [{lo:g}, {hi:g}]; clamped to {clipped:g}")
+            return int(round(clipped)) if integral else float(clipped)
+        return value
+
+    def set(self, **values):
+        """Set several controls at once (clamped, with a note), then recompute and redraw once.
+
+        Unknown names are reported in the note and ignored, never raised: this is called from
+        notebooks and state strings. Returns ``self`` so calls can be chained.
+        """
+        self.notes = []
+        with self.batch():
+            for name, value in values.items():
+                if name not in self.controls:
+                    self.notes.append(f"unknown control {name!r} ignored; known: {sorted(self.controls)}")
+                    continue
+                self.controls[name].value = self.clamp(name, value)
+        self._show_notes()
+        return self
+
+    def get(self) -> dict:
+        """Current control values, name -> value."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    # ----- drawing ------------------------------------------------------------------------
+    def request_redraw(self) -> None:
+        """Redraw now (no event loop) or once, shortly, on the kernel's loop (coalesced)."""
+        loop = None
+        if self.defer_redraws:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+        if loop is None:
+            self.redraw()
+            return
+        if not self._redraw_scheduled:
+            self._redraw_scheduled = True
+            loop.call_later(self.redraw_delay, self._deferred_redraw)
+
+    def _deferred_redraw(self) -> None:
+        self._redraw_scheduled = False
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Update the artists from the state and render every figure of the lab."""
+        try:
+            self._draw()
+            for v in self.views:
+                v.render()
+            self.redraws += 1
+        except Exception as exc:  # report in the lab instead of the kernel log
+            self.notes.append(f"could not draw ({type(exc).__name__}: {exc})")
+            self._show_notes()
+
+    # ----- display ------------------------------------------------------------------------
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": self.summary()}
+        if self.view is not None:
+            bundle["application/vnd.jupyter.widget-view+json"] = {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.view.model_id,
+            }
+        return bundle
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    # ----- to implement -------------------------------------------------------------------
+    def summary(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _recompute(self, changed: set) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _draw(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def button(description: str, key: str, tooltip: str = "") -> widgets.Button:
+    """A compact button with the DOM class ``nnlib-btn-<key>`` (the browser test finds it so)."""
+    b = widgets.Button(description=description, tooltip=tooltip or description,
+                       layout=widgets.Layout(width="auto"))
+    b.add_class(f"nnlib-btn-{key}")
+    return b
