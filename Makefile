@@ -59,10 +59,10 @@ binder-freeze:
 	  /tmp/nnlib-binder-freeze/bin/pip freeze --exclude-editable; } > binder/requirements.txt
 
 release: $(STAMP_COURSE)
-	$(PY) -m nnlib.grading release
+	$(PY) tools/course_admin.py release $(ASSIGNMENTS)
 
 grade: $(STAMP_COURSE)
-	$(PY) -m nnlib.grading grade
+	$(PY) tools/course_admin.py grade $(ASSIGNMENTS)
 
 bench: $(STAMP_TEST)
 	$(PY) -m pip install "torch==2.13.0" || echo "torch not installable here: benchmarks run without the PyTorch column"

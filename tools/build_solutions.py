@@ -1,0 +1,1230 @@
+"""Write the nbgrader source notebooks solutions/<name>/<name>.ipynb of the six assignments.
+
+The notebooks are generated so that their nbgrader metadata (grade ids, points, locked and
+solution flags, schema version 3) is written in one place and stays consistent. Edit the
+assignment text here, then run
+
+    .venv/bin/python tools/build_solutions.py      # rewrite solutions/
+    make release                                   # regenerate exercises/ with nbgrader
+
+The checking helpers that several cells share live in tools/checks/*.py and are copied into a
+read-only cell of the notebook (autograde restores that cell from the gradebook, so a student
+cannot weaken it). Assignment names and course-notebook links follow docs/design.md.
+"""
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKS = Path(__file__).resolve().parent / "checks"
+ASSIGNMENTS = ("neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
+               "backprop-algorithm", "losses-and-classification")
+
+
+def _src(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
+
+
+class Builder:
+    """Collects the cells of one assignment notebook."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.cells = []
+        self.points = 0.0
+
+    def _add(self, cell, cell_id):
+        cell["id"] = cell_id
+        self.cells.append(cell)
+
+    def md(self, text):
+        self._add(nbformat.v4.new_markdown_cell(_src(text)), f"{self.name}-md-{len(self.cells)}")
+
+    def code(self, src):
+        """An ordinary cell students may edit freely (experiments, plots)."""
+        self._add(nbformat.v4.new_code_cell(_src(src)), f"{self.name}-code-{len(self.cells)}")
+
+    def _meta(self, grade_id, *, grade, solution, locked, points=None):
+        meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+                "solution": solution, "task": False}
+        if points is not None:
+            meta["points"] = points
+            self.points += points
+        return {"nbgrader": meta}
+
+    def locked(self, grade_id, src):
+        """Read-only set-up code; nbgrader restores it at autograde time."""
+        cell = nbformat.v4.new_code_cell(_src(src))
+        cell.metadata.update(self._meta(grade_id, grade=False, solution=False, locked=True))
+        cell.metadata["editable"] = False
+        cell.metadata["deletable"] = False
+        self._add(cell, grade_id)
+
+    def answer(self, grade_id, src):
+        """An autograded answer cell: the ### BEGIN/END SOLUTION regions become stubs."""
+        cell = nbformat.v4.new_code_cell(_src(src))
+        cell.metadata.update(self._meta(grade_id, grade=False, solution=True, locked=False))
+        self._add(cell, grade_id)
+
+    def tests(self, grade_id, points, src):
+        """A locked test cell worth `points`; ### BEGIN/END HIDDEN TESTS are removed on release."""
+        cell = nbformat.v4.new_code_cell(_src(src))
+        cell.metadata.update(self._meta(grade_id, grade=True, solution=False, locked=True, points=points))
+        cell.metadata["editable"] = False
+        cell.metadata["deletable"] = False
+        self._add(cell, grade_id)
+
+    def written(self, grade_id, points, text):
+        """A manually graded written answer (markdown, graded in formgrader)."""
+        cell = nbformat.v4.new_markdown_cell(_src(text))
+        cell.metadata.update(self._meta(grade_id, grade=True, solution=True, locked=False, points=points))
+        self._add(cell, grade_id)
+
+    def notebook(self):
+        nb = nbformat.v4.new_notebook()
+        nb.nbformat_minor = 5
+        nb.metadata = {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        }
+        nb.cells = self.cells
+        nbformat.validate(nb)
+        return nb
+
+
+def intro(b: Builder, title: str, links: list[tuple[str, str]], body: str):
+    link_text = " and ".join(f"[{label}](../../course/{target})" for label, target in links)
+    how = _src("""
+    **How to work.** Write your code where it says `YOUR CODE HERE` (delete the
+    `raise NotImplementedError()` line) and your text where it says "YOUR ANSWER HERE". Run each
+    test cell after your answer: a failing test tells you what is wrong. The graders run more
+    tests than you see here (at other inputs, drawn when your notebook is graded), so make your
+    code correct in general rather than for the visible examples. Do not edit or delete the
+    read-only cells. Before you submit, run *Kernel → Restart & Run All* (or the *Validate*
+    button) and check that no cell fails.
+    """)
+    b.md("\n\n".join([f"# Assignment: {title}", f"This assignment practises {link_text}.", _src(body), how]))
+
+
+# ------------------------------------------------------------------------------------------------
+def build_neurons() -> Builder:
+    b = Builder("neurons")
+    intro(b, "Neurons and the network function",
+          [("notebook 01, the artificial neuron", "01-artificial-neuron.ipynb"),
+           ("notebook 02, networks and the network function", "02-networks.ipynb")],
+          """
+          You implement the output functions of a neuron and their derivatives, choose weights
+          for logic gates, evaluate a 2-2-1 network in matrix form and count parameters.
+          Conventions of the course (docs/design.md): one sample per row, `xi = y @ W + b`,
+          `W[i, j]` is the weight *from* unit i *to* unit j.
+          """)
+    b.locked("setup", """
+    import numpy as np
+    """)
+    b.md("""
+    ## 1. Output functions and their derivatives
+
+    Implement, elementwise on numpy arrays (and on plain numbers):
+
+    * `step(xi)`: 1 where ξ ≥ 0, else 0; `step_prime(xi)`: 0 everywhere (we take 0 at ξ = 0, too);
+    * `sigmoid(xi, lam=1.0)` = 1 / (1 + e^(-λξ)) and `sigmoid_prime(xi, lam=1.0)`; the sigmoid
+      must not overflow for |λξ| up to 1000 (hint: σ(s) = (1 + tanh(s/2)) / 2);
+    * `tanh(xi)`, `tanh_prime(xi)`;
+    * `relu(xi)` = max(0, ξ) and `relu_prime(xi)` (1 for ξ > 0, else 0).
+
+    Every function returns a float64 array of the same shape as its input.
+    """)
+    b.answer("activations", """
+    def step(xi):
+        ### BEGIN SOLUTION
+        return np.where(np.asarray(xi, dtype=float) >= 0, 1.0, 0.0)
+        ### END SOLUTION
+
+
+    def step_prime(xi):
+        ### BEGIN SOLUTION
+        return np.zeros_like(np.asarray(xi, dtype=float))
+        ### END SOLUTION
+
+
+    def sigmoid(xi, lam=1.0):
+        ### BEGIN SOLUTION
+        return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))
+        ### END SOLUTION
+
+
+    def sigmoid_prime(xi, lam=1.0):
+        ### BEGIN SOLUTION
+        s = sigmoid(xi, lam)
+        return lam * s * (1.0 - s)
+        ### END SOLUTION
+
+
+    def tanh(xi):
+        ### BEGIN SOLUTION
+        return np.tanh(np.asarray(xi, dtype=float))
+        ### END SOLUTION
+
+
+    def tanh_prime(xi):
+        ### BEGIN SOLUTION
+        return 1.0 - np.tanh(np.asarray(xi, dtype=float)) ** 2
+        ### END SOLUTION
+
+
+    def relu(xi):
+        ### BEGIN SOLUTION
+        return np.maximum(0.0, np.asarray(xi, dtype=float))
+        ### END SOLUTION
+
+
+    def relu_prime(xi):
+        ### BEGIN SOLUTION
+        return np.where(np.asarray(xi, dtype=float) > 0, 1.0, 0.0)
+        ### END SOLUTION
+    """)
+    b.tests("test_activations", 2, """
+    # values of the output functions
+    np.testing.assert_array_equal(step(np.array([-2.0, 0.0, 3.0])), [0.0, 1.0, 1.0], err_msg="step: 1 where xi >= 0, else 0")
+    assert abs(float(sigmoid(0.0)) - 0.5) < 1e-12, "sigmoid(0) must be 0.5"
+    assert abs(float(sigmoid(1.0, lam=2.0)) - 1 / (1 + np.exp(-2.0))) < 1e-12, "sigmoid(1, lam=2) must be 1/(1+e^-2): lam multiplies xi"
+    assert abs(float(tanh(0.5)) - np.tanh(0.5)) < 1e-12, "tanh(0.5) is wrong"
+    np.testing.assert_array_equal(relu(np.array([-1.0, 0.0, 2.5])), [0.0, 0.0, 2.5], err_msg="relu: max(0, xi)")
+    assert np.shape(sigmoid(np.zeros((3, 2)))) == (3, 2), "sigmoid must keep the shape of its input"
+    ### BEGIN HIDDEN TESTS
+    _rng = np.random.default_rng()
+    _xi = _rng.normal(0, 3, size=(7, 3))
+    _lam = float(_rng.uniform(0.3, 4))
+    np.testing.assert_allclose(sigmoid(_xi, lam=_lam), 1 / (1 + np.exp(-_lam * _xi)), rtol=1e-9, atol=1e-14, err_msg=f"sigmoid with lam={_lam}")
+    np.testing.assert_allclose(tanh(_xi), np.tanh(_xi), rtol=1e-12)
+    np.testing.assert_array_equal(step(_xi), (_xi >= 0).astype(float))
+    np.testing.assert_array_equal(relu(_xi), np.maximum(_xi, 0))
+    with np.errstate(over="raise"):
+        try:
+            _far = sigmoid(np.array([-1000.0, 1000.0]))
+        except FloatingPointError:
+            raise AssertionError("sigmoid overflows for xi = -1000: use the tanh form or split by sign") from None
+    np.testing.assert_allclose(_far, [0.0, 1.0], atol=1e-300)
+    ### END HIDDEN TESTS
+    """)
+    b.tests("test_derivatives", 2, """
+    def _central(f, xi, h=1e-6):
+        return (f(xi + h) - f(xi - h)) / (2 * h)
+
+    _xi = np.array([-2.0, -0.3, 0.4, 1.7])
+    np.testing.assert_allclose(sigmoid_prime(_xi), _central(sigmoid, _xi), rtol=1e-6, err_msg="sigmoid_prime does not match central differences of sigmoid")
+    np.testing.assert_allclose(tanh_prime(_xi), _central(tanh, _xi), rtol=1e-6, err_msg="tanh_prime does not match central differences of tanh")
+    np.testing.assert_array_equal(relu_prime(_xi), [0.0, 0.0, 1.0, 1.0], err_msg="relu_prime: 1 for xi > 0, else 0")
+    np.testing.assert_array_equal(step_prime(_xi), np.zeros(4), err_msg="step_prime is 0 everywhere")
+    _lam_fn = lambda xi: sigmoid(xi, lam=3.0)
+    assert np.allclose(sigmoid_prime(_xi, lam=3.0), _central(_lam_fn, _xi), rtol=1e-6), \\
+        "sigmoid_prime(xi, lam) must include the inner derivative lam: d/dxi sigma(lam xi) = lam sigma (1 - sigma)"
+    ### BEGIN HIDDEN TESTS
+    _rng = np.random.default_rng()
+    _xi = _rng.uniform(-4, 4, size=25)
+    _xi = _xi[np.abs(_xi) > 1e-3]
+    _lam = float(_rng.uniform(0.3, 4))
+    np.testing.assert_allclose(sigmoid_prime(_xi, lam=_lam), _central(lambda s: sigmoid(s, lam=_lam), _xi), rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(tanh_prime(_xi), _central(tanh, _xi), rtol=1e-6, atol=1e-10)
+    np.testing.assert_array_equal(relu_prime(_xi), (_xi > 0).astype(float))
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 2. Logic gates with one step neuron
+
+    A step neuron outputs `step(x @ w + b)`. Choose weights `w` (shape (2,), for NOT shape (1,))
+    and a bias `b` so that the neuron computes AND, OR, NAND and NOT of 0/1 inputs.
+    """)
+    b.answer("logic_gates", """
+    ### BEGIN SOLUTION
+    w_AND, b_AND = np.array([1.0, 1.0]), -1.5
+    w_OR, b_OR = np.array([1.0, 1.0]), -0.5
+    w_NAND, b_NAND = np.array([-1.0, -1.0]), 1.5
+    w_NOT, b_NOT = np.array([-1.0]), 0.5
+    ### END SOLUTION
+    """)
+    b.tests("test_logic_gates", 2, """
+    _X2 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    _gates = {"AND": (w_AND, b_AND, [0, 0, 0, 1]), "OR": (w_OR, b_OR, [0, 1, 1, 1]),
+              "NAND": (w_NAND, b_NAND, [1, 1, 1, 0])}
+    for _name, (_w, _b, _want) in _gates.items():
+        _w = np.asarray(_w, dtype=float)
+        assert _w.shape == (2,), f"w_{_name} must have shape (2,); got {_w.shape}"
+        _got = (_X2 @ _w + _b >= 0).astype(int)
+        assert list(_got) == _want, f"{_name}: your neuron gives {list(_got)} for inputs 00, 01, 10, 11; expected {_want}"
+    _got = (np.array([[0.0], [1.0]]) @ np.asarray(w_NOT, dtype=float) + b_NOT >= 0).astype(int)
+    assert list(_got) == [1, 0], f"NOT: your neuron gives {list(_got)} for inputs 0, 1; expected [1, 0]"
+    """)
+    b.md("""
+    ## 3. The network function of a 2-2-1 network
+
+    Write `network_function(X, W1, b1, W2, b2)` for a network with two inputs, two sigmoid
+    hidden units and one sigmoid output unit. `X` has shape (N, 2), `W1` (2, 2), `b1` (2,),
+    `W2` (2, 1), `b2` (1,); return the outputs, shape (N, 1). Use `sigmoid` from part 1.
+    """)
+    b.answer("network_function", """
+    def network_function(X, W1, b1, W2, b2):
+        ### BEGIN SOLUTION
+        y1 = sigmoid(np.asarray(X, dtype=float) @ W1 + b1)
+        return sigmoid(y1 @ W2 + b2)
+        ### END SOLUTION
+    """)
+    b.tests("test_network_function", 2, """
+    def _sig(s):
+        return 1 / (1 + np.exp(-s))
+
+    def _check_network(X, W1, b1, W2, b2):
+        want = _sig(_sig(X @ W1 + b1) @ W2 + b2)
+        got = np.asarray(network_function(X, W1, b1, W2, b2), dtype=float)
+        assert got.shape == want.shape, f"network_function must return shape {want.shape} for {X.shape[0]} samples; got {got.shape}"
+        if not np.allclose(got, want, rtol=1e-10):
+            if np.allclose(got, _sig(_sig(X @ W1.T + b1) @ W2 + b2), rtol=1e-10):
+                raise AssertionError("network_function uses W1 transposed: W1[i, j] is the weight from input i to hidden "
+                                     "unit j, so the hidden potentials are X @ W1 + b1")
+            raise AssertionError(f"network_function is wrong: for X[0] = {X[0]} you return {got[0]}, expected {want[0]}")
+
+    _W1 = np.array([[0.5, -1.0], [2.0, 0.25]])
+    _check_network(np.array([[1.0, 0.0], [0.3, -0.7]]), _W1, np.array([0.1, -0.2]), np.array([[1.5], [-0.5]]), np.array([0.3]))
+    ### BEGIN HIDDEN TESTS
+    _rng = np.random.default_rng()
+    for _ in range(3):
+        _check_network(_rng.normal(size=(5, 2)), _rng.normal(size=(2, 2)), _rng.normal(size=2),
+                       _rng.normal(size=(2, 1)), _rng.normal(size=1))
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 4. Counting parameters
+
+    `count_params(sizes)` takes layer sizes as a list, e.g. `[2, 4, 3, 2]`, or as the string
+    `"2-4-3-2"`, and returns the number of weights and biases of the fully connected network.
+    """)
+    b.answer("count_params", """
+    def count_params(sizes):
+        ### BEGIN SOLUTION
+        if isinstance(sizes, str):
+            sizes = [int(part) for part in sizes.split("-")]
+        return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+        ### END SOLUTION
+    """)
+    b.tests("test_count_params", 1, """
+    assert count_params([2, 4, 1]) == 2 * 4 + 4 + 4 * 1 + 1, "a 2-4-1 network has 2*4 + 4 + 4*1 + 1 = 17 parameters (do not forget the biases)"
+    assert count_params("2-4-3-2") == 35, f"count_params('2-4-3-2') must be 35; got {count_params('2-4-3-2')}"
+    ### BEGIN HIDDEN TESTS
+    _rng = np.random.default_rng()
+    _sizes = [int(v) for v in _rng.integers(1, 50, size=int(_rng.integers(2, 6)))]
+    assert count_params(_sizes) == sum(a * c + c for a, c in zip(_sizes[:-1], _sizes[1:])), f"count_params({_sizes})"
+    assert count_params("-".join(map(str, _sizes))) == count_params(_sizes)
+    ### END HIDDEN TESTS
+    """)
+    return b
+
+
+# ------------------------------------------------------------------------------------------------
+def build_expressive_power() -> Builder:
+    b = Builder("expressive-power")
+    intro(b, "What networks can compute",
+          [("notebook 03, what networks can compute", "03-expressive-power.ipynb")],
+          """
+          You build step networks for XOR and for any truth table, approximate a function with a
+          ReLU network, and explain in words why XOR needs a hidden layer.
+          """)
+    b.locked("setup", """
+    import numpy as np
+
+
+    def step(xi):
+        return np.where(xi >= 0, 1.0, 0.0)
+
+
+    def step_network(X, W1, b1, W2, b2):
+        \"\"\"Two layers of step units: X (N, n) -> hidden (N, h) -> output (N, 1).\"\"\"
+        return step(step(X @ W1 + b1) @ W2 + b2)
+
+
+    def relu_network(x, W1, b1, W2, b2):
+        \"\"\"A 1-h-1 network: ReLU hidden units, identity output; x has shape (N,).\"\"\"
+        hidden = np.maximum(0.0, x[:, None] @ W1 + b1)
+        return (hidden @ W2 + b2)[:, 0]
+
+
+    def all_inputs(n):
+        \"\"\"The 2**n binary input rows in counting order (x1 is the most significant bit).\"\"\"
+        return np.array([[(k >> (n - 1 - i)) & 1 for i in range(n)] for k in range(2 ** n)], dtype=float)
+    """)
+    b.md("""
+    ## 1. XOR with two layers of step units
+
+    Give `W1` (2, 2), `b1` (2,), `W2` (2, 1), `b2` (1,) such that `step_network` computes XOR.
+    Any network that works gets full marks (notebook 03 shows two).
+    """)
+    b.answer("xor_network", """
+    ### BEGIN SOLUTION
+    W1 = np.array([[1.0, 1.0], [1.0, 1.0]])
+    b1 = np.array([-1.5, -0.5])
+    W2 = np.array([[-1.0], [1.0]])
+    b2 = np.array([-0.5])
+    ### END SOLUTION
+    """)
+    b.tests("test_xor_network", 2, """
+    _X = all_inputs(2)
+    for _name, _arr, _shape in (("W1", W1, (2, 2)), ("b1", b1, (2,)), ("W2", W2, (2, 1)), ("b2", b2, (1,))):
+        assert np.shape(_arr) == _shape, f"{_name} must have shape {_shape}; got {np.shape(_arr)}"
+    _got = step_network(_X, np.asarray(W1, float), np.asarray(b1, float), np.asarray(W2, float), np.asarray(b2, float))[:, 0]
+    assert list(_got) == [0, 1, 1, 0], f"your network gives {list(_got)} for inputs 00, 01, 10, 11; XOR is [0, 1, 1, 0]"
+    """)
+    b.md("""
+    ## 2. Any truth table with two layers
+
+    `truth_table_network(outputs)` receives the outputs of a Boolean function of n inputs as a
+    0/1 array of length 2**n, in the row order of `all_inputs(n)`. Return `(W1, b1, W2, b2)`
+    of a two-layer step network that computes it (shapes (n, h), (h,), (h, 1), (1,); you
+    choose h, and h = 0 is allowed). Hint: one hidden unit per row whose output is 1.
+    """)
+    b.answer("truth_table_network", """
+    def truth_table_network(outputs):
+        ### BEGIN SOLUTION
+        outputs = np.asarray(outputs)
+        n = int(round(np.log2(outputs.size)))
+        X = all_inputs(n)
+        rows = X[outputs == 1]
+        # the hidden unit for row r fires only on r: +1 for its ones, -1 for its zeros
+        W1 = (2 * rows - 1).T.reshape(n, len(rows))
+        b1 = 0.5 - rows.sum(axis=1)
+        W2 = np.ones((len(rows), 1))
+        b2 = np.array([-0.5])
+        return W1, b1, W2, b2
+        ### END SOLUTION
+    """)
+    b.tests("test_truth_table_network", 3, """
+    def _check_table(outputs):
+        outputs = np.asarray(outputs)
+        n = int(round(np.log2(outputs.size)))
+        W1_, b1_, W2_, b2_ = (np.asarray(a, dtype=float) for a in truth_table_network(outputs))
+        got = step_network(all_inputs(n), W1_, b1_, W2_, b2_)[:, 0]
+        wrong = np.flatnonzero(got != outputs)
+        assert wrong.size == 0, (f"for the table {list(outputs)} your network is wrong on the input "
+                                 f"{all_inputs(n)[wrong[0]].astype(int)}: gives {got[wrong[0]]}, expected {outputs[wrong[0]]}")
+
+    _check_table([0, 1, 1, 0])
+    _check_table([0, 0, 0, 1, 0, 1, 1, 1])
+    ### BEGIN HIDDEN TESTS
+    _rng = np.random.default_rng()
+    _check_table([0, 0, 0, 0])
+    _check_table([1, 1, 1, 1, 1, 1, 1, 1])
+    for _n in (1, 3, 4, 5):
+        _check_table(_rng.integers(0, 2, size=2 ** _n))
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 3. Approximating a function with ReLUs
+
+    `relu_fit(f, a, b, n)` returns `(W1, b1, W2, b2)` of a 1-n-1 ReLU network (see
+    `relu_network`; shapes (1, n), (n,), (n, 1), (1,)) whose output interpolates `f` linearly
+    between the n + 1 equally spaced points a = x_0 < ... < x_n = b. On [a, b] it must stay
+    within ε of f for smooth f and large enough n. Notebook 03 has the construction: each
+    hidden unit relu(x - x_k) bends the line by the change of slope at x_k.
+    """)
+    b.answer("relu_fit", """
+    def relu_fit(f, a, b, n):
+        ### BEGIN SOLUTION
+        knots = np.linspace(a, b, n + 1)
+        values = f(knots)
+        slopes = np.diff(values) / np.diff(knots)
+        changes = np.concatenate([slopes[:1], np.diff(slopes)])
+        W1 = np.ones((1, n))
+        b1 = -knots[:-1]
+        W2 = changes.reshape(n, 1)
+        b2 = np.array([values[0]])
+        return W1, b1, W2, b2
+        ### END SOLUTION
+    """)
+    b.tests("test_relu_fit", 3, """
+    def _check_fit(f, a, b, n, eps):
+        W1_, b1_, W2_, b2_ = (np.asarray(v, dtype=float) for v in relu_fit(f, a, b, n))
+        assert W1_.shape == (1, n) and b1_.shape == (n,) and W2_.shape == (n, 1) and b2_.shape == (1,), (
+            f"shapes must be (1, {n}), ({n},), ({n}, 1), (1,); got {W1_.shape}, {b1_.shape}, {W2_.shape}, {b2_.shape}")
+        x = np.linspace(a, b, 2001)
+        err = np.max(np.abs(relu_network(x, W1_, b1_, W2_, b2_) - f(x)))
+        assert err <= eps, f"max |network - f| on [{a}, {b}] with n={n} is {err:.3g}; it must be at most {eps}"
+
+    _check_fit(np.sin, 0.0, np.pi, 20, 0.01)
+    ### BEGIN HIDDEN TESTS
+    _check_fit(lambda x: x ** 2, -1.0, 1.0, 30, 0.005)
+    _check_fit(np.exp, -1.0, 2.0, 60, 0.01)
+    _check_fit(np.abs, -1.0, 1.0, 2, 1e-9)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 4. In your own words (graded by hand)
+
+    Explain in three to six sentences why a single step neuron cannot compute XOR, and what
+    each hidden unit of your network in part 1 computes so that the output unit can.
+    """)
+    b.written("xor_explanation", 2, """
+    ### BEGIN SOLUTION
+    A step neuron outputs 1 on one side of the line w·x + b = 0 and 0 on the other, so it can only
+    separate the inputs by one straight line. XOR needs (0,1) and (1,0) on one side and (0,0), (1,1)
+    on the other; any line with both (0,1) and (1,0) on its positive side also has (0,0) or (1,1)
+    there (the four inequalities contradict each other). In the network above, hidden unit 1 computes
+    AND (x1 + x2 >= 1.5), hidden unit 2 computes OR (x1 + x2 >= 0.5); the output fires when OR holds
+    but AND does not. The hidden layer maps the four points to a new space where they are linearly separable.
+    ### END SOLUTION
+    """)
+    return b
+
+
+# ------------------------------------------------------------------------------------------------
+def build_gradient_descent() -> Builder:
+    b = Builder("gradient-descent")
+    intro(b, "Gradient descent",
+          [("notebook 05, gradient descent", "05-gradient-descent.ipynb")],
+          """
+          You write one descent step with optional gradient clipping, predict how descent on
+          f(x) = x² behaves for a given step size γ, count the steps it needs, and explain
+          clipping in words. (The Rostock slides write the update as x_{i+1} = x_i γ f'(x_i);
+          a minus sign is missing there: x_{i+1} = x_i - γ f'(x_i).)
+          """)
+    b.locked("setup", """
+    import os
+
+    import numpy as np
+    """)
+    b.md("""
+    ## 1. One descent step, with optional clipping
+
+    `descent_step(x, g, gamma, clip=None)` returns x - γ g. With a number `clip`, a gradient
+    whose Euclidean norm exceeds `clip` is first rescaled to norm `clip` (its direction is
+    kept). `x` and `g` are numbers or 1D arrays of the same shape; do not modify the inputs.
+    """)
+    b.answer("descent_step", """
+    def descent_step(x, g, gamma, clip=None):
+        ### BEGIN SOLUTION
+        g = np.asarray(g, dtype=float)
+        norm = np.linalg.norm(g)
+        if clip is not None and norm > clip:
+            g = g * (clip / norm)
+        return np.asarray(x, dtype=float) - gamma * g
+        ### END SOLUTION
+    """)
+    b.tests("test_descent_step", 2, """
+    # f(x) = x^2 from x0 = -4: f'(x0) = -8 (notebook 05)
+    for _gamma, _want in ((0.2, -2.4), (0.7, 1.6), (0.8, 2.4)):
+        _got = float(descent_step(-4.0, -8.0, _gamma))
+        assert abs(_got - _want) < 1e-12, f"gamma={_gamma}: x1 = -4 - gamma * (-8) = {_want}; you return {_got}"
+    _got = float(descent_step(-4.0, -8.0, 0.2, clip=0.3))
+    assert abs(_got - (-3.94)) < 1e-12, f"with clip=0.3 the gradient -8 becomes -0.3, so x1 = -4 + 0.2 * 0.3 = -3.94; you return {_got}"
+    _got = np.asarray(descent_step(np.zeros(2), np.array([3.0, 4.0]), 1.0, clip=1.0), dtype=float)
+    if np.allclose(_got, [-1.0, -1.0]):
+        raise AssertionError("clipping must rescale the whole gradient to norm `clip`, not clip each component")
+    assert np.allclose(_got, [-0.6, -0.8]), f"g = (3, 4) has norm 5; clipped to norm 1 it is (0.6, 0.8); you return x1 = {_got}"
+    ### BEGIN HIDDEN TESTS
+    _rng = np.random.default_rng()
+    _x, _g = _rng.normal(size=4), _rng.normal(size=4) * 10
+    _x0, _g0 = _x.copy(), _g.copy()
+    _clip = float(_rng.uniform(0.1, 1.0))
+    np.testing.assert_allclose(descent_step(_x, _g, 0.3, clip=_clip), _x0 - 0.3 * _g0 * _clip / np.linalg.norm(_g0), rtol=1e-12)
+    np.testing.assert_array_equal(_x, _x0, err_msg="descent_step must not modify x")
+    np.testing.assert_array_equal(_g, _g0, err_msg="descent_step must not modify g")
+    np.testing.assert_allclose(descent_step(_x, _g * 1e-3, 0.3, clip=1.0), _x0 - 0.3e-3 * _g0, rtol=1e-12,
+                               err_msg="a gradient shorter than clip must stay as it is")
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 2. Converge, ping-pong or diverge?
+
+    On f(x) = x², one step maps x to (1 - 2γ) x. Write `behaviour(gamma)` for γ > 0 that
+    returns
+
+    * `"converges"` if the iterates keep their sign and shrink to 0 (or reach it),
+    * `"ping-pong"` if the sign alternates from step to step while |x| does not grow,
+    * `"diverges"` if |x| grows.
+    """)
+    b.answer("behaviour", """
+    def behaviour(gamma):
+        ### BEGIN SOLUTION
+        factor = 1.0 - 2.0 * gamma
+        if factor >= 0:
+            return "converges"
+        if factor >= -1:
+            return "ping-pong"
+        return "diverges"
+        ### END SOLUTION
+    """)
+    b.tests("test_behaviour", 2, """
+    for _gamma, _want in ((0.2, "converges"), (0.7, "ping-pong"), (0.8, "ping-pong"), (1.3, "diverges")):
+        _got = behaviour(_gamma)
+        assert _got == _want, f"behaviour({_gamma}) = {_got!r}; the factor 1 - 2*gamma = {1 - 2 * _gamma:.2f} means {_want!r}"
+    ### BEGIN HIDDEN TESTS
+    _rng = np.random.default_rng()
+    assert behaviour(0.5) == "converges", "gamma = 0.5 reaches the minimum in one step"
+    assert behaviour(1.0) == "ping-pong", "gamma = 1 bounces between -x and x forever: ping-pong"
+    for _gamma in _rng.uniform(0.01, 2.0, size=20):
+        _f = 1 - 2 * _gamma
+        _want = "converges" if _f >= 0 else "ping-pong" if _f >= -1 else "diverges"
+        assert behaviour(float(_gamma)) == _want, f"behaviour({_gamma:.4f}) should be {_want!r}"
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 3. How many steps?
+
+    `steps_needed(gamma, x0, tol, max_steps=10_000)` returns the number of descent steps on
+    f(x) = x² from x0 until |x| ≤ tol for the first time (0 if |x0| ≤ tol already), or `None`
+    if that does not happen within `max_steps` steps.
+    """)
+    b.answer("steps_needed", """
+    def steps_needed(gamma, x0, tol, max_steps=10_000):
+        ### BEGIN SOLUTION
+        x = float(x0)
+        for k in range(max_steps + 1):
+            if abs(x) <= tol:
+                return k
+            x = x - gamma * 2.0 * x
+        return None
+        ### END SOLUTION
+    """)
+    b.tests("test_steps_needed", 2, """
+    _got = steps_needed(0.2, -4.0, 1e-3)
+    assert _got == 17, f"from x0 = -4 with gamma = 0.2, |x| = 4 * 0.6^k first drops to 1e-3 at k = 17; you return {_got}"
+    assert steps_needed(0.2, 1e-4, 1e-3) == 0, "if |x0| <= tol no step is needed"
+    ### BEGIN HIDDEN TESTS
+    _rng = np.random.default_rng()
+    assert steps_needed(1.2, -4.0, 1e-3) is None, "gamma = 1.2 diverges: return None"
+    assert steps_needed(1.0, -4.0, 1e-3) is None, "gamma = 1 ping-pongs forever: return None"
+    for _ in range(5):
+        _gamma, _x0, _tol = float(_rng.uniform(0.05, 0.95)), float(_rng.uniform(-10, 10)), float(10 ** _rng.uniform(-8, -1))
+        _x, _k = _x0, 0
+        while abs(_x) > _tol:
+            _x, _k = _x - _gamma * 2 * _x, _k + 1
+        assert steps_needed(_gamma, _x0, _tol) == _k, f"steps_needed({_gamma:.4f}, {_x0:.4f}, {_tol:.3g}) should be {_k}"
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Explore (not graded)
+
+    The descent paths for the three step sizes of the slides. This cell runs fewer steps while
+    the notebook is being graded (nbgrader sets `NBGRADER_EXECUTION`).
+    """)
+    b.code("""
+    n_steps = 5 if os.environ.get("NBGRADER_EXECUTION") else 30
+    for gamma in (0.8, 0.7, 0.2):
+        path = [-4.0]
+        for _ in range(n_steps):
+            path.append(float(descent_step(path[-1], 2 * path[-1], gamma)))
+        print(f"gamma={gamma}: " + ", ".join(f"{x:.3f}" for x in path[:8]), "...")
+    """)
+    b.md("""
+    ## 4. In your own words (graded by hand)
+
+    On a very steep function, plain gradient descent overshoots and the iterates explode.
+    Explain in three to six sentences why limiting the gradient's magnitude (to 0.3, say)
+    prevents this, and what clipping costs when the iterate is far from the minimum.
+    """)
+    b.written("clipping_explanation", 2, """
+    ### BEGIN SOLUTION
+    The step is γ times the gradient, so on a steep function a moderate γ still gives a huge step
+    that lands even higher up the other side, where the gradient is larger still: the iterates
+    grow without bound. Clipping bounds every step by γ·0.3 whatever the slope, so one step can no
+    longer throw the iterate far past the minimum; near the minimum the gradient is small anyway and
+    the step is unchanged. The price: far from the minimum the steps are short, so descent needs many
+    more of them, and the step no longer reflects how steep the function is.
+    ### END SOLUTION
+    """)
+    return b
+
+
+# ------------------------------------------------------------------------------------------------
+def build_backprop_by_hand() -> Builder:
+    b = Builder("backprop-by-hand")
+    intro(b, "Backpropagation by hand",
+          [("notebook 06, backpropagation by hand", "06-backprop-by-hand.ipynb")],
+          r"""
+          The 2-2-1 sigmoid network of the Rostock slides: inputs x, y; hidden units
+          o_1 = sig(w_x1 x + w_y1 y + t_1) and o_2 = sig(w_x2 x + w_y2 y + t_2) (the slides print
+          "o_1 = sig(i_2 + t_2)" for the second unit, a typo for o_2); output
+          N = sig(w_1z o_1 + w_2z o_2 + t_z); error E(x, y, z) = (N - z)² for the target z.
+
+          Derive each partial derivative of E on paper and type the **closed form**: an
+          expression in x, y, z, the parameters and the values o_1, o_2, N that `forward`
+          returns. The graders compare your formulas with central differences of E at random
+          parameter points drawn when your notebook is graded, and tell you which usual mistake
+          a wrong formula shows. Calling a library gradient (nnlib's backprop or numerical
+          gradient) or differentiating `error` numerically does not count and is detected.
+          """)
+    b.locked("network_and_checks", (CHECKS / "backprop_by_hand.py").read_text())
+    b.md("""
+    ## 1. The derivative of the sigmoid
+
+    Show on paper that sig'(s) = sig(s) (1 - sig(s)); then write `sig_prime(s)` with that formula
+    (elementwise, for numbers and arrays).
+    """)
+    b.answer("sig_prime", """
+    def sig_prime(s):
+        ### BEGIN SOLUTION
+        return sig(s) * (1.0 - sig(s))
+        ### END SOLUTION
+    """)
+    b.tests("test_sig_prime", 1, """
+    check_sig_prime(sig_prime, seed=6)
+    ### BEGIN HIDDEN TESTS
+    check_sig_prime(sig_prime, seed=None)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 2. The output unit: ∂E/∂t_z
+
+    Each function below takes the parameter dict `p`, the inputs `x`, `y` and the target `z`
+    and returns one number. Start from `o_1, o_2, N = forward(p, x, y)`.
+    """)
+    b.answer("dE_dt_z", """
+    def dE_dt_z(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N)
+        ### END SOLUTION
+    """)
+    b.tests("test_dE_dt_z", 2, """
+    check_derivative(dE_dt_z, "t_z", n_points=2, seed=1)
+    ### BEGIN HIDDEN TESTS
+    check_derivative(dE_dt_z, "t_z", n_points=5, seed=None)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 3. The output weights: ∂E/∂w_1z and ∂E/∂w_2z
+    """)
+    b.answer("dE_dw_out", """
+    def dE_dw_1z(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N) * o_1
+        ### END SOLUTION
+
+
+    def dE_dw_2z(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N) * o_2
+        ### END SOLUTION
+    """)
+    b.tests("test_dE_dw_out", 2, """
+    check_derivative(dE_dw_1z, "w_1z", n_points=2, seed=2)
+    check_derivative(dE_dw_2z, "w_2z", n_points=2, seed=3)
+    ### BEGIN HIDDEN TESTS
+    check_derivative(dE_dw_1z, "w_1z", n_points=5, seed=None)
+    check_derivative(dE_dw_2z, "w_2z", n_points=5, seed=None)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 4. The hidden biases: ∂E/∂t_1 and ∂E/∂t_2
+
+    Now the chain passes through the output unit *and* a hidden unit.
+    """)
+    b.answer("dE_dt_hidden", """
+    def dE_dt_1(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N) * p["w_1z"] * o_1 * (1 - o_1)
+        ### END SOLUTION
+
+
+    def dE_dt_2(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N) * p["w_2z"] * o_2 * (1 - o_2)
+        ### END SOLUTION
+    """)
+    b.tests("test_dE_dt_hidden", 2, """
+    check_derivative(dE_dt_1, "t_1", n_points=2, seed=4)
+    check_derivative(dE_dt_2, "t_2", n_points=2, seed=5)
+    ### BEGIN HIDDEN TESTS
+    check_derivative(dE_dt_1, "t_1", n_points=5, seed=None)
+    check_derivative(dE_dt_2, "t_2", n_points=5, seed=None)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 5. The hidden weights: ∂E/∂w_x1, ∂E/∂w_y1, ∂E/∂w_x2, ∂E/∂w_y2
+
+    `w_y1` is the weight from input y to hidden unit 1 (in matrix form W1[1, 0]: from unit i
+    to unit j is W[i, j]).
+    """)
+    b.answer("dE_dw_hidden", """
+    def dE_dw_x1(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N) * p["w_1z"] * o_1 * (1 - o_1) * x
+        ### END SOLUTION
+
+
+    def dE_dw_y1(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N) * p["w_1z"] * o_1 * (1 - o_1) * y
+        ### END SOLUTION
+
+
+    def dE_dw_x2(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N) * p["w_2z"] * o_2 * (1 - o_2) * x
+        ### END SOLUTION
+
+
+    def dE_dw_y2(p, x, y, z):
+        o_1, o_2, N = forward(p, x, y)
+        ### BEGIN SOLUTION
+        return 2 * (N - z) * N * (1 - N) * p["w_2z"] * o_2 * (1 - o_2) * y
+        ### END SOLUTION
+    """)
+    b.tests("test_dE_dw_hidden", 2, """
+    for _fn, _name, _seed in ((dE_dw_x1, "w_x1", 7), (dE_dw_y1, "w_y1", 8), (dE_dw_x2, "w_x2", 9), (dE_dw_y2, "w_y2", 10)):
+        check_derivative(_fn, _name, n_points=2, seed=_seed)
+    ### BEGIN HIDDEN TESTS
+    for _fn, _name in ((dE_dw_x1, "w_x1"), (dE_dw_y1, "w_y1"), (dE_dw_x2, "w_x2"), (dE_dw_y2, "w_y2")):
+        check_derivative(_fn, _name, n_points=5, seed=None)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Check yourself (not graded)
+
+    One gradient-descent step with all nine derivatives should lower E for a small γ.
+    """)
+    b.code("""
+    p = {"w_x1": 0.5, "w_y1": -0.4, "w_x2": 0.9, "w_y2": 0.3, "w_1z": -1.2, "w_2z": 0.8, "t_1": 0.1, "t_2": -0.3, "t_z": 0.2}
+    derivatives = {"t_z": dE_dt_z, "w_1z": dE_dw_1z, "w_2z": dE_dw_2z, "t_1": dE_dt_1, "t_2": dE_dt_2,
+                   "w_x1": dE_dw_x1, "w_y1": dE_dw_y1, "w_x2": dE_dw_x2, "w_y2": dE_dw_y2}
+    x, y, z = 1.0, 0.5, 1.0
+    stepped = {name: p[name] - 0.5 * derivatives[name](p, x, y, z) for name in PARAMS}
+    print(f"E before {error(p, x, y, z):.6f}, after one step {error(stepped, x, y, z):.6f}")
+    """)
+    return b
+
+
+# ------------------------------------------------------------------------------------------------
+def build_backprop_algorithm() -> Builder:
+    b = Builder("backprop-algorithm")
+    intro(b, "The backpropagation algorithm",
+          [("notebook 07, the backpropagation algorithm", "07-backprop-algorithm.ipynb")],
+          """
+          You write the vectorised forward and backward pass of a sigmoid MLP, check it against
+          numerical derivatives, implement one epoch of batch, minibatch and online training,
+          and train XOR. Conventions: one sample per row, `W[l]` has shape (n_l, n_{l+1}),
+          `xi = y @ W + b`, every layer uses the logistic sigmoid, and
+          E = ½ Σ_k Σ_j (y_kj - d_kj)² summed over the samples (PV021's error).
+          """)
+    b.locked("setup", """
+    import os
+
+    import numpy as np
+
+
+    def sigmoid(xi):
+        return 0.5 * (1.0 + np.tanh(0.5 * xi))
+
+
+    def half_sse(y, d):
+        return 0.5 * float(np.sum((y - d) ** 2))
+
+
+    def init_params(sizes, seed):
+        rng = np.random.default_rng(seed)
+        W = [rng.normal(0, 1 / np.sqrt(n_in), size=(n_in, n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        b = [np.zeros(n_out) for n_out in sizes[1:]]
+        return W, b
+
+
+    X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    d_xor = np.array([[0.0], [1.0], [1.0], [0.0]])
+    """)
+    b.md("""
+    ## 1. Forward pass
+
+    `forward(X, W, b)` returns the list `ys` of layer outputs: `ys[0] = X` and
+    `ys[l+1] = sigmoid(ys[l] @ W[l] + b[l])`.
+    """)
+    b.answer("forward", """
+    def forward(X, W, b):
+        ### BEGIN SOLUTION
+        ys = [np.asarray(X, dtype=float)]
+        for W_l, b_l in zip(W, b):
+            ys.append(sigmoid(ys[-1] @ W_l + b_l))
+        return ys
+        ### END SOLUTION
+    """)
+    b.tests("test_forward", 2, """
+    def _ref_forward(X, W, b):
+        ys = [X]
+        for W_l, b_l in zip(W, b):
+            ys.append(1 / (1 + np.exp(-(ys[-1] @ W_l + b_l))))
+        return ys
+
+    def _check_forward(sizes, seed, n=5):
+        W_, b_ = init_params(sizes, seed)
+        b_ = [np.random.default_rng(seed).normal(size=v.shape) for v in b_]
+        X_ = np.random.default_rng(seed + 1).normal(size=(n, sizes[0]))
+        want = _ref_forward(X_, W_, b_)
+        got = forward(X_, W_, b_)
+        assert len(got) == len(want), f"forward must return {len(want)} arrays (X and one per layer); got {len(got)}"
+        for l, (g, w) in enumerate(zip(got, want)):
+            g = np.asarray(g, dtype=float)
+            assert g.shape == w.shape, f"ys[{l}] must have shape {w.shape}; got {g.shape}"
+            assert np.allclose(g, w, rtol=1e-10), f"ys[{l}] is wrong for sizes {sizes}"
+
+    _check_forward([2, 3, 1], 0)
+    ### BEGIN HIDDEN TESTS
+    _seed = int.from_bytes(os.urandom(3), "little")
+    _check_forward([3, 4, 5, 2], _seed, n=7)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 2. Backward pass
+
+    `backward(ys, W, d)` returns `(dW, db)`, lists of the same shapes as `W` and `b`, with the
+    derivatives of E = ½ Σ (y_L - d)² (summed over samples) with respect to every weight and
+    bias. Start from ∂E/∂y_L = y_L - d; for a sigmoid layer ∂E/∂ξ = ∂E/∂y · y (1 - y).
+    """)
+    b.answer("backward", """
+    def backward(ys, W, d):
+        ### BEGIN SOLUTION
+        dE_dy = ys[-1] - d
+        dW, db = [None] * len(W), [None] * len(W)
+        for l in reversed(range(len(W))):
+            dE_dxi = dE_dy * ys[l + 1] * (1 - ys[l + 1])
+            dW[l] = ys[l].T @ dE_dxi
+            db[l] = dE_dxi.sum(axis=0)
+            dE_dy = dE_dxi @ W[l].T
+        return dW, db
+        ### END SOLUTION
+    """)
+    b.tests("test_backward", 3, """
+    def _numeric(X, d, W, b, h=1e-6):
+        def E():
+            y = X
+            for W_l, b_l in zip(W, b):
+                y = 1 / (1 + np.exp(-(y @ W_l + b_l)))
+            return 0.5 * np.sum((y - d) ** 2)
+        grads = []
+        for arr in W + b:
+            g = np.zeros_like(arr)
+            for idx in np.ndindex(arr.shape):
+                old = arr[idx]
+                arr[idx] = old + h; up = E()
+                arr[idx] = old - h; down = E()
+                arr[idx] = old
+                g[idx] = (up - down) / (2 * h)
+            grads.append(g)
+        return grads[:len(W)], grads[len(W):]
+
+    def _check_backward(sizes, seed, n=6):
+        rng = np.random.default_rng(seed)
+        W_ = [rng.normal(size=(a, c)) for a, c in zip(sizes[:-1], sizes[1:])]
+        b_ = [rng.normal(size=c) for c in sizes[1:]]
+        X_, d_ = rng.normal(size=(n, sizes[0])), rng.uniform(size=(n, sizes[-1]))
+        dW, db = backward(forward(X_, W_, b_), W_, d_)
+        nW, nb = _numeric(X_, d_, W_, b_)
+        for l in range(len(W_)):
+            got = np.asarray(dW[l], dtype=float)
+            if got.shape == nW[l].T.shape and got.shape != nW[l].shape:
+                raise AssertionError(f"dW[{l}] has shape {got.shape}, the transpose of W[{l}] {nW[l].shape}: "
+                                     "the weight gradient is ys[l].T @ dE_dxi")
+            assert got.shape == nW[l].shape, f"dW[{l}] must have shape {nW[l].shape}; got {got.shape}"
+            err = np.max(np.abs(got - nW[l])) / max(np.max(np.abs(got) + np.abs(nW[l])), 1e-12)
+            if err > 1e-6:
+                hint = ""
+                if np.allclose(got, nW[l].T, rtol=1e-5):
+                    hint = " It equals the transposed gradient: use ys[l].T @ dE_dxi."
+                elif np.allclose(got, -nW[l], rtol=1e-5):
+                    hint = " The sign is flipped: dE/dy_L = y_L - d."
+                elif np.allclose(got, nW[l] / n, rtol=1e-5):
+                    hint = " You averaged over samples; E here is the sum over samples."
+                raise AssertionError(f"dW[{l}] disagrees with central differences (relative error {err:.2g}) for sizes {sizes}.{hint}")
+            err_b = np.max(np.abs(np.asarray(db[l], dtype=float) - nb[l]))
+            assert err_b < 1e-6, f"db[{l}] disagrees with central differences by {err_b:.2g} for sizes {sizes}"
+
+    _check_backward([2, 3, 1], 0)
+    ### BEGIN HIDDEN TESTS
+    _seed = int.from_bytes(os.urandom(3), "little")
+    _check_backward([3, 3, 3], _seed)
+    _check_backward([2, 4, 3, 2], _seed + 1)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 3. One epoch: batch, minibatch and online
+
+    `train_epoch(X, d, W, b, gamma, batch_size=None)` runs one epoch of gradient descent and
+    returns the new `(W, b)`: with `batch_size=None` one step on the gradient of the whole set
+    (batch learning); otherwise consecutive slices `X[0:batch_size]`, `X[batch_size:2*batch_size]`,
+    ... in the given order, one step per slice (`batch_size=1` is online learning). Each step is
+    W[l] ← W[l] - γ ∂E/∂W[l] with E summed over the samples of the slice. (Shuffling happens
+    outside, before each epoch.)
+    """)
+    b.answer("train_epoch", """
+    def train_epoch(X, d, W, b, gamma, batch_size=None):
+        ### BEGIN SOLUTION
+        W = [w.copy() for w in W]
+        b = [v.copy() for v in b]
+        n = len(X)
+        size = n if batch_size is None else batch_size
+        for start in range(0, n, size):
+            Xb, db_ = X[start:start + size], d[start:start + size]
+            dW, dbias = backward(forward(Xb, W, b), W, db_)
+            for l in range(len(W)):
+                W[l] -= gamma * dW[l]
+                b[l] -= gamma * dbias[l]
+        return W, b
+        ### END SOLUTION
+    """)
+    b.tests("test_train_epoch", 2, """
+    def _ref_epoch(X, d, W, b, gamma, batch_size):
+        W = [w.copy() for w in W]; b = [v.copy() for v in b]
+        size = len(X) if batch_size is None else batch_size
+        for start in range(0, len(X), size):
+            ys = [X[start:start + size]]
+            for W_l, b_l in zip(W, b):
+                ys.append(1 / (1 + np.exp(-(ys[-1] @ W_l + b_l))))
+            delta = (ys[-1] - d[start:start + size]) * ys[-1] * (1 - ys[-1])
+            for l in reversed(range(len(W))):
+                gW, gb = ys[l].T @ delta, delta.sum(axis=0)
+                delta = (delta @ W[l].T) * ys[l] * (1 - ys[l])
+                W[l] -= gamma * gW; b[l] -= gamma * gb
+        return W, b
+
+    def _check_epoch(batch_size, seed):
+        W0, b0 = init_params([2, 3, 1], seed)
+        got_W, got_b = train_epoch(X_xor, d_xor, W0, b0, 0.5, batch_size=batch_size)
+        want_W, want_b = _ref_epoch(X_xor, d_xor, W0, b0, 0.5, batch_size)
+        what = "batch" if batch_size is None else f"batch_size={batch_size}"
+        for l in range(2):
+            assert np.allclose(got_W[l], want_W[l], rtol=1e-9, atol=1e-12), f"{what}: W[{l}] after one epoch is wrong"
+            assert np.allclose(got_b[l], want_b[l], rtol=1e-9, atol=1e-12), f"{what}: b[{l}] after one epoch is wrong"
+
+    _check_epoch(None, 0)
+    _check_epoch(1, 0)
+    ### BEGIN HIDDEN TESTS
+    _seed = int.from_bytes(os.urandom(3), "little")
+    _check_epoch(2, _seed)
+    _check_epoch(3, _seed)
+    _check_epoch(1, _seed)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 4. Train XOR
+
+    Train a 2-3-1 network (or another size with one hidden layer) on `X_xor`, `d_xor` with your
+    `train_epoch` until E < 0.05. Store the final parameters in `W_xor`, `b_xor`. Training takes a
+    second or two; choose γ, the epochs and the seed.
+    """)
+    b.answer("train_xor", """
+    ### BEGIN SOLUTION
+    W_xor, b_xor = init_params([2, 3, 1], seed=1)
+    for epoch in range(4000):
+        W_xor, b_xor = train_epoch(X_xor, d_xor, W_xor, b_xor, gamma=2.0)
+        if half_sse(forward(X_xor, W_xor, b_xor)[-1], d_xor) < 0.01:
+            break
+    ### END SOLUTION
+    print("E on XOR:", half_sse(forward(X_xor, W_xor, b_xor)[-1], d_xor))
+    """)
+    b.tests("test_train_xor", 2, """
+    _E = half_sse(1 / (1 + np.exp(-(1 / (1 + np.exp(-(X_xor @ W_xor[0] + b_xor[0]))) @ W_xor[1] + b_xor[1]))), d_xor)
+    assert len(W_xor) == 2, "use one hidden layer (two weight matrices)"
+    assert _E < 0.05, f"E on XOR is {_E:.4f}; train until it is below 0.05 (larger gamma or more epochs; try another seed)"
+    """)
+    b.md("""
+    ## Explore (not graded): online versus batch
+
+    Error per epoch for batch and online learning from the same start. Fewer epochs while the
+    notebook is graded (`NBGRADER_EXECUTION` is set).
+    """)
+    b.code("""
+    epochs = 50 if os.environ.get("NBGRADER_EXECUTION") else 2000
+    for batch_size in (None, 1):
+        W_, b_ = init_params([2, 3, 1], seed=1)
+        for _ in range(epochs):
+            W_, b_ = train_epoch(X_xor, d_xor, W_, b_, gamma=2.0, batch_size=batch_size)
+        print(f"batch_size={batch_size}: E after {epochs} epochs = {half_sse(forward(X_xor, W_, b_)[-1], d_xor):.4f}")
+    """)
+    return b
+
+
+# ------------------------------------------------------------------------------------------------
+def build_losses_and_classification() -> Builder:
+    b = Builder("losses-and-classification")
+    intro(b, "Losses and classification",
+          [("notebook 08, output units and loss functions", "08-losses.ipynb"),
+           ("notebook 09, hands on", "09-hands-on.ipynb")],
+          """
+          You implement softmax and the categorical cross-entropy with its gradient, then train a
+          classifier for the 8x8 digits that must reach 90 % accuracy on held-out images.
+          """)
+    b.locked("setup", """
+    import os
+
+    import numpy as np
+    from nnlib.datasets import load_digits
+
+    X_digits, labels_digits = load_digits()
+    X_digits = X_digits / 16.0                      # pixel values 0..16 -> 0..1
+    _order = np.random.default_rng(0).permutation(len(X_digits))
+    train_idx, test_idx = _order[:1297], _order[1297:]
+    X_train, labels_train = X_digits[train_idx], labels_digits[train_idx]
+    X_test, labels_test = X_digits[test_idx], labels_digits[test_idx]   # held out: only the graders use these
+    print(X_train.shape, X_test.shape)
+    """)
+    b.md("""
+    ## 1. Softmax
+
+    `softmax(xi)` for `xi` of shape (N, m): each row becomes positive numbers that sum to 1.
+    It must not overflow for entries as large as 1000 (subtract each row's maximum first).
+    """)
+    b.answer("softmax", """
+    def softmax(xi):
+        ### BEGIN SOLUTION
+        xi = np.asarray(xi, dtype=float)
+        e = np.exp(xi - xi.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+        ### END SOLUTION
+    """)
+    b.tests("test_softmax", 1, """
+    _p = softmax(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
+    _want = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
+    assert np.shape(_p) == (2, 3), f"softmax must keep the shape (N, m); got {np.shape(_p)}"
+    assert np.allclose(_p[0], _want), f"softmax([1, 2, 3]) = {_want}; you return {_p[0]} (normalise each row)"
+    assert np.allclose(_p[1], 1 / 3), "softmax of a constant row is uniform"
+    ### BEGIN HIDDEN TESTS
+    with np.errstate(over="raise", invalid="raise"):
+        try:
+            _big = softmax(np.array([[1000.0, 0.0, -1000.0]]))
+        except FloatingPointError:
+            raise AssertionError("softmax overflows for xi = 1000: subtract the row maximum first") from None
+    assert np.allclose(_big, [[1.0, 0.0, 0.0]])
+    _xi = np.random.default_rng().normal(0, 5, size=(6, 4))
+    _e = np.exp(_xi)
+    assert np.allclose(softmax(_xi), _e / _e.sum(axis=1, keepdims=True))
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 2. Cross-entropy and its gradient
+
+    `cross_entropy(y, d)` = -Σ_k Σ_j d_kj log y_kj (summed over samples) for predicted
+    probabilities `y` and one-hot targets `d`, both (N, m). `ce_grad_xi(xi, d)` returns
+    ∂E/∂ξ for E = cross_entropy(softmax(ξ), d), shape (N, m). Notebook 08 derives it; the test
+    checks it against central differences.
+    """)
+    b.answer("cross_entropy", """
+    def cross_entropy(y, d):
+        ### BEGIN SOLUTION
+        return float(-np.sum(d * np.log(y)))
+        ### END SOLUTION
+
+
+    def ce_grad_xi(xi, d):
+        ### BEGIN SOLUTION
+        return softmax(xi) - d
+        ### END SOLUTION
+    """)
+    b.tests("test_cross_entropy", 2, """
+    def _check_ce(seed, n=4, m=3):
+        rng = np.random.default_rng(seed)
+        xi = rng.normal(0, 2, size=(n, m))
+        d = np.eye(m)[rng.integers(0, m, size=n)]
+        y = np.exp(xi) / np.exp(xi).sum(axis=1, keepdims=True)
+        want_E = -np.sum(d * np.log(y))
+        got_E = cross_entropy(y, d)
+        assert abs(got_E - want_E) < 1e-9 * max(1, abs(want_E)), f"cross_entropy: expected {want_E:.6f}, got {got_E:.6f} (sum over samples, minus sign)"
+        h, num = 1e-6, np.zeros_like(xi)
+        for idx in np.ndindex(xi.shape):
+            up, down = xi.copy(), xi.copy()
+            up[idx] += h; down[idx] -= h
+            f = lambda v: -np.sum(d * np.log(np.exp(v) / np.exp(v).sum(axis=1, keepdims=True)))
+            num[idx] = (f(up) - f(down)) / (2 * h)
+        got = np.asarray(ce_grad_xi(xi, d), dtype=float)
+        assert got.shape == xi.shape, f"ce_grad_xi must return shape {xi.shape}; got {got.shape}"
+        if not np.allclose(got, num, atol=1e-7):
+            hint = " (the sign is flipped: it is softmax(xi) - d)" if np.allclose(got, -num, atol=1e-7) else ""
+            raise AssertionError(f"ce_grad_xi disagrees with central differences: max difference {np.max(np.abs(got - num)):.3g}{hint}")
+
+    _check_ce(0)
+    ### BEGIN HIDDEN TESTS
+    _check_ce(int.from_bytes(os.urandom(3), "little"), n=7, m=5)
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## 3. A digits classifier
+
+    Write `train_classifier(X, labels)` that trains a classifier on `X_train`, `labels_train`
+    (you may use your functions above, `nnlib`, or both) and returns whatever your
+    `predict(model, X)` needs; `predict` returns one label 0..9 per row of `X`. The graders
+    measure the accuracy on the held-out `X_test`; it must be at least 0.90. Keep training
+    under about 20 seconds.
+    """)
+    b.answer("digits", """
+    def train_classifier(X, labels):
+        ### BEGIN SOLUTION
+        # softmax regression 64 -> 10, full-batch gradient descent on the mean cross-entropy
+        d = np.eye(10)[labels]
+        W, b = np.zeros((X.shape[1], 10)), np.zeros(10)
+        for epoch in range(300):
+            delta = ce_grad_xi(X @ W + b, d) / len(X)
+            W -= 2.0 * X.T @ delta
+            b -= 2.0 * delta.sum(axis=0)
+        return W, b
+        ### END SOLUTION
+
+
+    def predict(model, X):
+        ### BEGIN SOLUTION
+        W, b = model
+        return np.argmax(X @ W + b, axis=1)
+        ### END SOLUTION
+
+
+    model = train_classifier(X_train, labels_train)
+    print("training accuracy:", np.mean(predict(model, X_train) == labels_train))
+    """)
+    b.tests("test_digits", 3, """
+    _pred = np.asarray(predict(model, X_train))
+    assert _pred.shape == labels_train.shape, f"predict must return one label per row: shape {labels_train.shape}; got {_pred.shape}"
+    ### BEGIN HIDDEN TESTS
+    _acc = float(np.mean(np.asarray(predict(model, X_test)) == labels_test))
+    assert _acc >= 0.90, f"accuracy on the held-out digits is {_acc:.3f}; it must be at least 0.90"
+    print(f"held-out accuracy {_acc:.3f}")
+    ### END HIDDEN TESTS
+    """)
+    b.md("""
+    ## Explore (not graded): the confusion matrix
+
+    Skipped while the notebook is graded (`NBGRADER_EXECUTION` is set).
+    """)
+    b.code("""
+    if not os.environ.get("NBGRADER_EXECUTION"):
+        confusion = np.zeros((10, 10), dtype=int)
+        for true, guess in zip(labels_train, predict(model, X_train)):
+            confusion[true, guess] += 1
+        print(confusion)
+    """)
+    return b
+
+
+BUILDERS = {
+    "neurons": build_neurons,
+    "expressive-power": build_expressive_power,
+    "gradient-descent": build_gradient_descent,
+    "backprop-by-hand": build_backprop_by_hand,
+    "backprop-algorithm": build_backprop_algorithm,
+    "losses-and-classification": build_losses_and_classification,
+}
+
+
+def main(names=None):
+    for name in names or ASSIGNMENTS:
+        b = BUILDERS[name]()
+        path = ROOT / "solutions" / name / f"{name}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(b.notebook(), str(path))
+        print(f"{path.relative_to(ROOT)}: {len(b.cells)} cells, {b.points:g} points")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
