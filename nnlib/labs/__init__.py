@@ -10,6 +10,7 @@ code (``lab.set(...)``, ``lab.controls[name].value = ...``, ``lab.buttons[name].
 """
 from __future__ import annotations
 
+from .boundary import BoundaryLab, decision_boundary
 from .step_size import StepSizeLab, step_size
 
-__all__ = ["step_size", "StepSizeLab"]
+__all__ = ["step_size", "StepSizeLab", "decision_boundary", "BoundaryLab"]

@@ -55,7 +55,12 @@ def fmt(value, digits: int = 4) -> str:
 class FigureView:
     """A matplotlib Figure drawn off-screen (Agg) and shown as PNG in an ``Image`` widget.
 
-    ``renders`` counts the PNGs produced, which tests use to see that a redraw happened.
+    Fast path for frames (blitting, the standard matplotlib animation technique): artists
+    listed in ``animated`` are left out of the full draw; the full draw (axes, ticks, text)
+    is cached as a background and each frame only restores it and draws the animated
+    artists on top. A lab calls :meth:`invalidate` when something static changed (axis
+    limits, titles, the set of artists). ``renders`` counts the PNGs produced and
+    ``full_renders`` the full draws, which tests and the bench use.
     """
 
     def __init__(self, figsize, dpi: int = 80, css_class: str = "nnlib-figure"):
@@ -65,10 +70,36 @@ class FigureView:
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height="auto"))
         self.image.add_class(css_class)
         self.renders = 0
+        self.full_renders = 0
+        self.animated: list = []
+        self._background = None
+
+    def set_animated(self, artists) -> None:
+        """Declare the artists that change every frame (drawn in this order); invalidates."""
+        for a in self.animated:
+            a.set_animated(False)
+        self.animated = list(artists)
+        for a in self.animated:
+            a.set_animated(True)
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """The static part changed: the next render is a full draw."""
+        self._background = None
 
     def render(self) -> None:
-        """Draw the canvas and put the PNG into the widget."""
-        self.canvas.draw()
+        """Draw (fully, or background + animated artists) and put the PNG into the widget."""
+        if self._background is None:
+            self.canvas.draw()  # everything except the animated artists
+            self.full_renders += 1
+            if self.animated:
+                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        renderer = self.canvas.get_renderer()
+        for a in self.animated:
+            if a.get_visible():
+                a.draw(renderer)
         rgba = np.asarray(self.canvas.buffer_rgba())
         buf = io.BytesIO()
         # Fast zlib level: the PNG goes over a local socket, so size matters less than time.
@@ -201,6 +232,10 @@ class Lab:
         notebooks and state strings. Returns ``self`` so calls can be chained.
         """
         self.notes = []
+        return self._set(values)
+
+    def _set(self, values: dict):
+        """``set`` without clearing the notes gathered so far (e.g. from parsing a state line)."""
         with self.batch():
             for name, value in values.items():
                 if name not in self.controls:

@@ -1,0 +1,173 @@
+"""Headless tests of the decision-boundary lab (notebook 09): training, state line, clamping,
+and what the figure shows (artist data), driven through the lab's widgets."""
+import html
+
+import numpy as np
+import pytest
+
+from nnlib.datasets import features
+from nnlib.labs import decision_boundary
+from nnlib.labs.boundary import STATE_KEYS
+
+
+def train_until_perfect(lab, max_epochs):
+    for epoch in range(1, max_epochs + 1):
+        lab.buttons["step"].click()
+        if lab.accuracy("train") == 1.0:
+            return epoch
+    return None
+
+
+def test_xor_truth_table_is_learned_by_a_2_4_1_tanh_network():
+    lab = decision_boundary(dataset="xor-table", hidden="4", activation="tanh", seed=0, batch=4, gamma=0.3, grid=30)
+    assert lab.net.sizes == [2, 4, 1]
+    assert [a.name for a in lab.net.activations] == ["tanh", "sigmoid"]
+    assert lab.accuracy("train") < 1.0  # it is not solved by the initial weights
+    epochs = train_until_perfect(lab, 300)
+    assert epochs is not None and lab.epoch == epochs
+    assert lab.train_loss[-1] < lab.train_loss[0]
+
+
+def test_xor_clouds_are_learned_by_a_2_4_1_tanh_network():
+    lab = decision_boundary(dataset="xor", hidden="4", activation="tanh", seed=0, batch=10, gamma=0.3, grid=30)
+    assert train_until_perfect(lab, 400) is not None
+    assert lab.accuracy("test") > 0.85
+
+
+def test_step_play_and_reset():
+    lab = decision_boundary(seed=3)
+    start = [W.copy() for W in lab.net.W]
+    lab.buttons["step"].click()
+    assert lab.epoch == 1 and len(lab.train_loss) == 2
+    assert "epoch 1" in lab.readout.value
+    play = lab.controls["play"]
+    play.value += 1  # one tick of the Play widget in the front end
+    play.value += 1
+    assert lab.epoch == 3
+    assert not np.allclose(lab.net.W[0], start[0])
+    lab.buttons["reset"].click()
+    assert lab.epoch == 0 and len(lab.train_loss) == 1
+    for W, W0 in zip(lab.net.W, start):
+        np.testing.assert_array_equal(W, W0)  # the same seed gives the same initial weights
+    play.value = 0  # the Play widget's stop button: no training
+    assert lab.epoch == 0
+
+
+def test_state_line_round_trips_and_reproduces_training():
+    lab = decision_boundary(dataset="spiral", n=120, noise=0.25, test_ratio=0.3, seed=7,
+                            features=("x1", "x2", "sin(x1)", "x1*x2"), hidden="5, 3", activation="relu",
+                            loss="half_sse", gamma=10 ** -1.5, batch=7, l2=0.001, grid=60)
+    line = lab.state_string()
+    assert "\n" not in line and line.startswith("dataset=spiral ")
+    assert [part.split("=")[0] for part in line.split()] == STATE_KEYS
+    assert "features=x1,x2,sin(x1),x1*x2" in line and "hidden=5,3" in line
+    twin = decision_boundary(state=line)
+    assert twin.state_string() == line
+    assert twin.get() == {**lab.get(), "play": twin.controls["play"].value}
+    for _ in range(5):
+        lab.buttons["step"].click()
+        twin.buttons["step"].click()
+    for W, W2 in zip(lab.net.W, twin.net.W):
+        np.testing.assert_array_equal(W, W2)
+    assert lab.train_loss == twin.train_loss and lab.test_loss == twin.test_loss
+    # the same line can be loaded into an existing lab
+    other = decision_boundary()
+    other.load_state(line)
+    assert other.state_string() == line and other.epoch == 0
+
+
+def test_bad_state_lines_become_notes_not_errors():
+    lab = decision_boundary(state="dataset=moon gamma=abc colour=red junk hidden=4 seed=5")
+    note = html.unescape(lab.note.value)
+    assert "not one of" in note and "'moon'" in note
+    assert "gamma='abc' is not a number" in " ".join(lab.notes)
+    assert "unknown key 'colour'" in " ".join(lab.notes)
+    assert lab.controls["dataset"].value == "circle" and lab.controls["seed"].value == 5
+    assert lab.net.sizes == [2, 4, 1]
+
+
+def test_out_of_range_values_are_clamped_with_a_note():
+    lab = decision_boundary()
+    lab.set(hidden="12, 0, x", gamma=100.0, batch=0, noise=-1, features=["x1", "x3"])
+    assert lab.controls["hidden"].value == "8, 1"
+    assert lab.net.sizes == [1, 8, 1, 1]
+    assert lab.controls["gamma"].value == pytest.approx(10.0)
+    assert lab.controls["batch"].value == 1 and lab.controls["noise"].value == 0.0
+    assert lab.controls["features"].value == ("x1",)
+    note = html.unescape(lab.note.value)
+    assert "clamped" in note
+    assert "x3" in " ".join(lab.notes) and "outside [1, 8]" in " ".join(lab.notes)
+    lab.set(hidden="1,1,1,1,1,1")
+    assert lab.hidden == [1, 1, 1, 1] and "at most 4 hidden layers" in " ".join(lab.notes)
+    lab.set(features=[])
+    assert lab.controls["features"].value == ("x1",)
+    # a batch larger than the training set is used as a full batch, not an error
+    lab.set(batch=500)
+    lab.buttons["step"].click()
+    assert lab.epoch == 1
+
+
+def test_figure_shows_the_network_output_units_weights_and_losses():
+    lab = decision_boundary(grid=40, hidden="3", seed=1)
+    for _ in range(3):
+        lab.buttons["step"].click()
+    lo, hi = lab.window
+    t = np.linspace(lo, hi, 40)
+    x1, x2 = np.meshgrid(t, t)
+    expected = lab.net(features(np.column_stack([x1.ravel(), x2.ravel()]), ["x1", "x2"]))[:, 0].reshape(40, 40)
+    np.testing.assert_allclose(lab.heatmap.get_array(), expected)
+    # one thumbnail per unit: 2 inputs, 3 hidden, 1 output
+    assert [len(col) for col in lab.unit_images] == [2, 3, 1]
+    # one line per weight, thickness growing with |w|, colour by sign
+    W = np.concatenate([w.ravel() for w in lab.net.W])
+    assert len(lab.weight_lines.get_segments()) == W.size == 2 * 3 + 3 * 1
+    widths = np.asarray(lab.weight_lines.get_linewidths())
+    order = np.argsort(np.abs(W))
+    assert np.all(np.diff(widths[order]) >= -1e-12)
+    colours = lab.weight_lines.get_colors()
+    assert np.all((colours[:, 2] > colours[:, 0]) == (W > 0))  # blue for +, orange for -
+    np.testing.assert_allclose(lab.train_curve.get_ydata(), lab.train_loss)
+    np.testing.assert_allclose(lab.test_curve.get_ydata(), lab.test_loss)
+    assert len(lab.train_points.get_offsets()) == len(lab.X_train)
+    lab.controls["show_test"].value = False
+    assert not lab.test_points.get_visible()
+
+
+def test_frames_reuse_the_static_background():
+    lab = decision_boundary(seed=2)
+    full, renders = lab.fig_view.full_renders, lab.fig_view.renders
+    before = lab.fig_view.png()
+    lab.buttons["step"].click()
+    lab.buttons["step"].click()
+    assert lab.fig_view.renders == renders + 2
+    assert lab.fig_view.full_renders == full  # epochs 1, 2 fit in the first loss-axis range
+    assert lab.fig_view.png() != before
+    lab.set(hidden="2")  # a new architecture rebuilds the figure
+    assert lab.fig_view.full_renders == full + 1
+    assert [len(col) for col in lab.unit_images] == [2, 2, 1]
+
+
+def test_dataset_changes_and_regenerate():
+    lab = decision_boundary(dataset="gaussians", n=100, test_ratio=0.2, seed=4)
+    assert len(lab.X_train) == 80 and len(lab.X_test) == 20
+    X = lab.X_train.copy()
+    lab.buttons["regenerate"].click()
+    assert lab.controls["seed"].value == 5 and not np.array_equal(lab.X_train, X)
+    lab.set(dataset="and-table")
+    np.testing.assert_array_equal(lab.X_train, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    np.testing.assert_array_equal(lab.l_train, [0, 0, 0, 1])
+    assert lab.window == (-0.5, 1.5)
+    assert "truth table" in html.unescape(lab.note.value)
+
+
+def test_grading_mode_shrinks_the_work(monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    lab = decision_boundary()
+    assert lab.controls["grid"].value == 30 and lab.controls["n"].value == 100
+    assert lab.heatmap.get_array().shape == (30, 30)
+
+
+def test_text_repr_is_the_state_line():
+    lab = decision_boundary()
+    assert repr(lab) == f"BoundaryLab({lab.state_string()}): epoch 0"
+    assert "0x" not in repr(lab)
