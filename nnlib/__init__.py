@@ -23,6 +23,9 @@ from .inputs import (INPUT_FUNCTIONS, InputFunction, get_input_function, squared
                      weighted_sum)
 from .losses import LOSSES, Loss, get_loss, loss_value, to_one_hot
 from .network import ForwardPass, Network, count_params, parse_sizes
+from .graph import Value
+from .perceptron import PerceptronHistory, perceptron_train, step_neuron
+from .train import ConvergenceWarning, History, minibatches, sgd_step, train
 
 
 def _optional(module: str, names: list[str]) -> None:
@@ -41,9 +44,6 @@ def _optional(module: str, names: list[str]) -> None:
             globals()[name] = getattr(mod, name)
 
 
-_optional("train", ["train", "sgd_step", "minibatches", "History", "ConvergenceWarning"])
-_optional("graph", ["Value"])
-_optional("perceptron", ["step_neuron", "perceptron_train"])
 _optional("descent", ["gradient_descent", "clip_gradient", "DescentTrace"])
 _optional("datasets", ["truth_table", "make_circle", "make_xor", "make_gaussians",
                        "make_spiral", "make_dataset", "train_test_split", "features",
