@@ -56,7 +56,11 @@ def _step_df(xi, y=None):
 
 
 def _sigmoid(xi, lam=1.0):
-    z = xi if lam == 1.0 else lam * xi
+    if lam == 1.0:
+        z = xi
+    else:
+        with np.errstate(over="ignore"):   # λξ = ±inf is fine: σ is then exactly 0 or 1
+            z = lam * xi
     # exp of a non-positive number never overflows; pick the algebraically equal form
     # 1/(1+e^-z) for z >= 0 and e^z/(1+e^z) for z < 0.
     e = np.exp(-np.abs(z))

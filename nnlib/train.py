@@ -72,7 +72,7 @@ def minibatches(n, batch_size, rng):
     full-batch gradient). The last slice is shorter when ``batch_size`` does not divide n.
 
     >>> [idx.tolist() for idx in minibatches(5, 2, np.random.default_rng(0))]
-    [[4, 2], [1, 3], [0]]
+    [[2, 4], [3, 0], [1]]
     """
     n = check_int(n, "n", minimum=1)
     if batch_size is None:
