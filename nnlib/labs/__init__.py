@@ -10,7 +10,10 @@ code (``lab.set(...)``, ``lab.controls[name].value = ...``, ``lab.buttons[name].
 """
 from __future__ import annotations
 
+from .activation import ActivationLab, activation_explorer
 from .boundary import BoundaryLab, decision_boundary
+from .neuron import NeuronLab, XorBuilderLab, neuron, xor_builder
 from .step_size import StepSizeLab, step_size
 
-__all__ = ["step_size", "StepSizeLab", "decision_boundary", "BoundaryLab"]
+__all__ = ["step_size", "StepSizeLab", "decision_boundary", "BoundaryLab", "neuron", "NeuronLab",
+           "xor_builder", "XorBuilderLab", "activation_explorer", "ActivationLab"]

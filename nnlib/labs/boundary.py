@@ -34,6 +34,7 @@ from ..backprop import gradients
 from ..datasets import FEATURES, features, make_dataset, train_test_split, truth_table
 from ..losses import loss_value
 from ..network import Network
+from ..plotting import NEGATIVE, POSITIVE
 from ._base import FigureView, Lab, button, fmt, grading_mode
 
 try:  # nnlib.train is the library's trainer; the lab falls back to its own epoch without it
@@ -56,7 +57,8 @@ MAX_LAYERS, MAX_UNITS = 4, 8
 DIAGRAM = [0.0, 0.02, 0.41, 0.96]
 THUMB = 24
 
-ORANGE, BLUE = "#f59322", "#0877bd"
+# the library's colours (nnlib.plotting): blue for class 1 / positive, orange for class 0 / negative
+ORANGE, BLUE = NEGATIVE, POSITIVE
 CMAP = LinearSegmentedColormap.from_list("nnlib_playground", [ORANGE, "#e8eaeb", BLUE])
 
 
@@ -474,8 +476,7 @@ class BoundaryLab(Lab):
                                     self.train_curve, self.test_curve])
 
     def _colors(self, labels):
-        return np.where(labels[:, None] == 1, np.array([[0.031, 0.467, 0.741, 1.0]]),
-                        np.array([[0.961, 0.576, 0.133, 1.0]]))
+        return [BLUE if v == 1 else ORANGE for v in labels]
 
     def _structure_key(self):
         c = self.controls

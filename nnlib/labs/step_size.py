@@ -301,6 +301,8 @@ class StepSizeLab(Lab):
         self.arrows = ax.quiver(zero, zero, np.ma.masked_all(n), np.ma.masked_all(n), angles="xy",
                                 scale_units="xy", scale=1, color="#d95f02", width=0.004, zorder=2)
         self.title = ax.set_title("")
+        self._limits = None
+        self.fig_view.set_animated([self.curve, self.arrows, self.points, self.current, self.title])
 
     def _draw(self):
         tr, obj = self.trace, self.objective
@@ -331,8 +333,12 @@ class StepSizeLab(Lab):
         self.arrows.set_UVC(U, V)
         ymin, ymax = float(np.min(curve)), float(np.max(curve))
         pad = 0.06 * (ymax - ymin or 1.0)
-        self.ax.set_xlim(lo, hi)
-        self.ax.set_ylim(ymin - pad, ymax + pad)
+        limits = (lo, hi, ymin - pad, ymax + pad)
+        if limits != self._limits:  # new ticks: the cached background must be redrawn
+            self._limits = limits
+            self.ax.set_xlim(lo, hi)
+            self.ax.set_ylim(ymin - pad, ymax + pad)
+            self.fig_view.invalidate()
         outside = int(np.sum((xs < lo) | (xs > hi)))
         extra = f" ({outside} off the plot)" if outside else ""
         self.title.set_text(f"{FORMULAS[self.controls['function'].value]}, γ = {fmt(self.controls['gamma'].value)}: "
