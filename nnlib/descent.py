@@ -17,6 +17,10 @@ zero), otherwise after ``steps`` updates (status ``"max_steps"``).
 
 ``FUNCTIONS`` holds the course's ready-made test functions as (f, df) pairs.
 
+Note on the Rostock deck (000): its slides print the update as "x_{i+1} = x_i gamma
+df/dx(x_i)"; the minus sign is lost there. The update is x_{i+1} = x_i - gamma * f'(x_i), which
+is what the deck's numbers (x0 = -4, f'(x0) = -8, gamma = 0.8 -> x1 = 2.4) follow.
+
 Example (the deck's numbers: f(x) = x^2, x0 = -4, f'(x0) = -8, gamma = 0.8)::
 
     >>> tr = gradient_descent(lambda x: x**2, lambda x: 2 * x, -4.0, gamma=0.8, steps=2)

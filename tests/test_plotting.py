@@ -330,3 +330,70 @@ def test_every_plot_renders(tmp_path):
                  weight_labels="names", bias_labels="names")
     fig.savefig(tmp_path / "all.png")
     assert (tmp_path / "all.png").stat().st_size > 10_000
+
+
+def test_decision_boundary_image_is_not_upside_down():
+    from matplotlib.backend_bases import MouseEvent
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    X = np.array([[-3.0, -3.0], [3.0, 3.0]])
+    # output depends on x2 only: 0 at the bottom of the plot, 1 at the top
+    art = plot_decision_boundary(lambda P: (P[:, 1] > 0).astype(float), X, np.array([0, 1]), ax=ax, grid=30)
+    fig.canvas.draw()
+    for (x, y), expected in (((0.0, 3.0), 1.0), ((0.0, -3.0), 0.0), ((-3.0, 2.5), 1.0)):
+        px, py = ax.transData.transform((x, y))
+        event = MouseEvent("motion_notify_event", fig.canvas, px, py)
+        assert art.image.get_cursor_data(event) == expected
+
+
+def test_decision_boundary_colour_range(ax):
+    X, labels = make_dataset("xor", 20, seed=0)
+    art = plot_decision_boundary(lambda P: np.tanh(P[:, 0] * P[:, 1]), X, labels, ax=ax, grid=20, level=0.0)
+    Z = np.asarray(art.image.get_array())
+    assert art.image.get_clim() == (Z.min(), Z.max()) and Z.min() < 0
+    art = plot_decision_boundary(ring_model, X, labels, ax=ax, grid=20)
+    assert art.image.get_clim() == (0.0, 1.0)
+
+
+# --- digits -----------------------------------------------------------------------------
+
+def test_plot_digits_tiles_the_images(ax):
+    from nnlib.datasets import load_digits
+    from nnlib.plotting import plot_digits
+
+    X, labels = load_digits()
+    predicted = labels[:12].copy()
+    predicted[3] = (predicted[3] + 1) % 10
+    art = plot_digits(X[:12], labels[:12], predicted, ax=ax, n_cols=5)
+    canvas = np.asarray(art["image"].get_array())
+    assert canvas.shape == (3 * 9 + 1, 5 * 9 + 1)  # 3 rows x 5 columns of 8x8 images, 1-pixel gaps
+    np.testing.assert_array_equal(canvas[1:9, 1:9], X[0].reshape(8, 8))
+    np.testing.assert_array_equal(canvas[10:18, 10:18], X[6].reshape(8, 8))  # row 1, column 1
+    assert art["texts"][3].get_text() == f"{labels[3]}→{predicted[3]}"
+    assert art["texts"][3].get_color() != art["texts"][2].get_color()
+    with pytest.raises(ValueError, match="not a square image; pass image_shape"):
+        plot_digits(np.zeros((2, 10)), ax=ax)
+    with pytest.raises(ValueError, match=r"predicted must have shape \(2,\)"):
+        plot_digits(np.zeros((2, 4)), [0, 1], [0], ax=ax)
+
+
+def test_confusion_matrix_counts(ax):
+    from nnlib.plotting import plot_confusion_matrix
+
+    labels = np.array([0, 0, 1, 1, 1, 2])
+    predicted = np.array([0, 1, 1, 1, 2, 2])
+    art = plot_confusion_matrix(labels, predicted, ax=ax)
+    expected = np.zeros((3, 3), dtype=int)
+    for t, p in zip(labels, predicted):
+        expected[t, p] += 1
+    np.testing.assert_array_equal(art["counts"], expected)
+    assert art["counts"].trace() == np.sum(labels == predicted)
+    assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+    assert plot_confusion_matrix(labels, predicted, ax=ax, n_classes=10)["counts"].shape == (10, 10)
+    with pytest.raises(ValueError, match="n_classes = 2 but the data contain class 2"):
+        plot_confusion_matrix(labels, predicted, ax=ax, n_classes=2)
+    with pytest.raises(ValueError, match=r"predicted must have shape \(6,\)"):
+        plot_confusion_matrix(labels, predicted[:5], ax=ax)
