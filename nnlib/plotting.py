@@ -490,6 +490,11 @@ def _math(text):
     return f"${text}$" if text else ""
 
 
+def _bare(name):
+    """A unit name without its own $...$, so it can go inside a subscript."""
+    return name.strip().strip("$")
+
+
 def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
                  weight_labels=None, bias_labels=None, show_biases: bool = True,
                  fmt: str = "{:.2f}", max_labels: int = 16, title: str | None = None) -> NetworkArtists:
@@ -562,7 +567,7 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
             for i in range(w.shape[0]):
                 for j in range(w.shape[1]):
                     if weight_labels == "names":
-                        label = _math(f"w_{{{names[l][i]}{names[l + 1][j]}}}")
+                        label = _math(f"w_{{{_bare(names[l][i])}{_bare(names[l + 1][j])}}}")
                     elif isinstance(weight_labels, (list, tuple)):
                         label = str(custom[i, j])
                     else:
@@ -588,7 +593,7 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
         if show_biases:
             for j, (x, y) in enumerate(positions[l + 1]):
                 if bias_labels == "names":
-                    label = _math(f"t_{{{names[l + 1][j]}}}")
+                    label = _math(f"t_{{{_bare(names[l + 1][j])}}}")
                 elif bias_custom is not None:
                     label = bias_custom[l + 1][j]
                 else:
@@ -652,12 +657,13 @@ def plot_digits(X, labels=None, predicted=None, ax=None, *, n_cols: int = 10, im
     n_cols = check_int(n_cols, "n_cols", minimum=1)
     n_cols = min(n_cols, N)
     n_rows = -(-N // n_cols)
-    pad = 1  # a blank pixel line between images
-    canvas = np.full((n_rows * (h + pad) + pad, n_cols * (w + pad) + pad), np.nan)
+    pad = 1  # blank pixels between images; more above each image when it gets a caption
+    vpad = pad if labels is None else max(3, h // 3)
+    canvas = np.full((n_rows * (h + vpad) + pad, n_cols * (w + pad) + pad), np.nan)
     for k in range(N):
         r, c = divmod(k, n_cols)
-        canvas[pad + r * (h + pad):pad + r * (h + pad) + h, pad + c * (w + pad):pad + c * (w + pad) + w] = \
-            X[k].reshape(h, w)
+        top, left = vpad + r * (h + vpad), pad + c * (w + pad)
+        canvas[top:top + h, left:left + w] = X[k].reshape(h, w)
     ax = _axes(ax, figsize=(1.0 * n_cols, 1.2 * n_rows))
     image = ax.imshow(canvas, cmap="gray_r", interpolation="nearest")
     texts = []
@@ -668,7 +674,7 @@ def plot_digits(X, labels=None, predicted=None, ax=None, *, n_cols: int = 10, im
             if predicted is not None:
                 caption = f"{labels[k]}→{predicted[k]}"
                 colour = "k" if labels[k] == predicted[k] else "#c62828"
-            texts.append(ax.text(pad + c * (w + pad) + w / 2 - 0.5, pad + r * (h + pad) - 0.6, caption,
+            texts.append(ax.text(pad + c * (w + pad) + w / 2 - 0.5, vpad + r * (h + vpad) - 0.7, caption,
                                  ha="center", va="bottom", fontsize=8, color=colour))
     ax.set_xticks([])
     ax.set_yticks([])

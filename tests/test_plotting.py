@@ -369,9 +369,12 @@ def test_plot_digits_tiles_the_images(ax):
     predicted[3] = (predicted[3] + 1) % 10
     art = plot_digits(X[:12], labels[:12], predicted, ax=ax, n_cols=5)
     canvas = np.asarray(art["image"].get_array())
-    assert canvas.shape == (3 * 9 + 1, 5 * 9 + 1)  # 3 rows x 5 columns of 8x8 images, 1-pixel gaps
-    np.testing.assert_array_equal(canvas[1:9, 1:9], X[0].reshape(8, 8))
-    np.testing.assert_array_equal(canvas[10:18, 10:18], X[6].reshape(8, 8))  # row 1, column 1
+    # 3 rows x 5 columns of 8x8 images; 1-pixel gaps, 3 pixels above each image for its caption
+    assert canvas.shape == (3 * 11 + 1, 5 * 9 + 1)
+    np.testing.assert_array_equal(canvas[3:11, 1:9], X[0].reshape(8, 8))
+    np.testing.assert_array_equal(canvas[14:22, 10:18], X[6].reshape(8, 8))  # row 1, column 1
+    plain = np.asarray(plot_digits(X[:4], ax=ax, n_cols=2)["image"].get_array())
+    assert plain.shape == (2 * 9 + 1, 2 * 9 + 1)
     assert art["texts"][3].get_text() == f"{labels[3]}→{predicted[3]}"
     assert art["texts"][3].get_color() != art["texts"][2].get_color()
     with pytest.raises(ValueError, match="not a square image; pass image_shape"):
@@ -397,3 +400,13 @@ def test_confusion_matrix_counts(ax):
         plot_confusion_matrix(labels, predicted, ax=ax, n_classes=2)
     with pytest.raises(ValueError, match=r"predicted must have shape \(6,\)"):
         plot_confusion_matrix(labels, predicted[:5], ax=ax)
+
+
+def test_names_built_from_mathtext_unit_labels_render(tmp_path):
+    fig = Figure()
+    ax = fig.add_subplot()
+    art = draw_network((W221, B221), ax=ax, unit_labels=[["$x_1$", "$x_2$"], ["$h_1$", "$h_2$"], ["$o$"]],
+                       weight_labels="names", bias_labels="names")
+    assert art.weight_texts[0][0, 1].get_text() == "$w_{x_1h_2}$"
+    assert art.bias_texts[1][0].get_text() == "$t_{o}$"
+    fig.savefig(tmp_path / "net.png")  # mathtext must parse
