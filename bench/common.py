@@ -55,8 +55,9 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def median_time(fn, *, number: int, repeat: int, warmup: int = 3) -> float:
-    """Median over ``repeat`` runs of the mean time of ``number`` calls of ``fn``, seconds."""
+def median_time(fn, *, number: int, repeat: int, warmup: int = 3, stat=statistics.median) -> float:
+    """Median (or ``stat``, e.g. ``min``) over ``repeat`` runs of the mean time of ``number``
+    calls of ``fn``, in seconds."""
     for _ in range(warmup):
         fn()
     times = []
@@ -65,7 +66,7 @@ def median_time(fn, *, number: int, repeat: int, warmup: int = 3) -> float:
         for _ in range(number):
             fn()
         times.append((time.perf_counter() - start) / number)
-    return statistics.median(times)
+    return stat(times)
 
 
 def interleaved_medians(fns: dict, *, number: int, repeat: int, warmup: int = 3) -> dict:
