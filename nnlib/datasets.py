@@ -13,6 +13,15 @@
 * ``load_digits``: the 8x8 digits shipped in ``nnlib/data/digits.npz`` (see its README).
 * ``read_idx`` / ``load_mnist``: MNIST-format IDX files from a local directory. nnlib never
   downloads anything.
+
+>>> X, d = truth_table("xor")
+>>> X.shape, d[:, 0].tolist()
+((4, 2), [0.0, 1.0, 1.0, 0.0])
+>>> X, labels = make_dataset("circle", n=6, noise=0.1, seed=0)
+>>> X.shape, sorted(labels.tolist())
+((6, 2), [0, 0, 0, 1, 1, 1])
+>>> features(X, ["x1^2", "x2^2"]).shape
+(6, 2)
 """
 from __future__ import annotations
 

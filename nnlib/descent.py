@@ -29,6 +29,7 @@ Example (the deck's numbers: f(x) = x^2, x0 = -4, f'(x0) = -8, gamma = 0.8)::
 """
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass, field
 from typing import Callable
@@ -87,7 +88,9 @@ class DescentTrace:
 
 def _norm(g: np.ndarray) -> float:
     """Euclidean length of ``g`` computed without overflow for huge entries."""
-    scale = float(np.max(np.abs(g))) if g.size else 0.0
+    if g.size <= 32:
+        return math.hypot(*g.tolist())  # scales internally, so no overflow; fast for small n
+    scale = float(np.max(np.abs(g)))
     if scale == 0.0:
         return 0.0
     return scale * float(np.sqrt(np.sum((g / scale) ** 2)))
@@ -125,9 +128,18 @@ def _gamma_at(gamma, i: int) -> float:
     return gamma
 
 
+def _numbers(value, name):
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must return numbers; got {type(value).__name__}")
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must return numbers; got {type(value).__name__}") from None
+
+
 def _call_f(f, x, scalar: bool) -> float:
     value = f(float(x[0]) if scalar else x.copy())
-    arr = np.asarray(value, dtype=np.float64)
+    arr = _numbers(value, "f")
     if arr.size != 1:
         raise ValueError(f"f must return a single number; got an array of shape {arr.shape}")
     return float(arr.reshape(()))
@@ -135,7 +147,7 @@ def _call_f(f, x, scalar: bool) -> float:
 
 def _call_grad(grad, x, scalar: bool) -> np.ndarray:
     value = grad(float(x[0]) if scalar else x.copy())
-    arr = np.asarray(value, dtype=np.float64)
+    arr = _numbers(value, "grad")
     if arr.size == 1 and x.shape == (1,):
         return arr.reshape(1)
     if arr.shape != x.shape:
@@ -153,7 +165,7 @@ def _evaluate(f, grad, x, scalar):
             gx = _call_grad(grad, x, scalar)
     except OverflowError:
         return None
-    if not np.isfinite(fx) or not np.all(np.isfinite(gx)):
+    if not math.isfinite(fx) or not np.isfinite(gx).all():
         return None
     return fx, gx
 
@@ -220,12 +232,12 @@ def gradient_descent(f: Callable, grad: Callable, x0, gamma=0.1, *, steps: int =
         g_used, clipped_i = (gx, False) if clip is None else clip_gradient(gx, clip)
         # Decide divergence from |g_j| before multiplying: gamma * g could overflow itself.
         # If gamma*|g_j| > 2*max_abs then |x_j - gamma*g_j| > max_abs, because |x_j| <= max_abs.
-        if np.any(np.abs(g_used) > 2.0 * max_abs / gamma_i):
+        if np.abs(g_used).max() > 2.0 * max_abs / gamma_i:
             status = "diverged"
         else:
             step = -gamma_i * g_used
             x_new = x + step
-            if np.any(np.abs(x_new) > max_abs):
+            if np.abs(x_new).max() > max_abs:
                 status = "diverged"
             else:
                 evaluated = _evaluate(f, grad, x_new, scalar)

@@ -1,10 +1,12 @@
 """Datasets (nnlib.datasets): truth tables, 2D sets, split, features, digits, IDX files."""
+import doctest
 import gzip
 import struct
 
 import numpy as np
 import pytest
 
+import nnlib.datasets
 from nnlib.datasets import (DATASETS, FEATURES, features, load_digits, load_mnist, make_dataset, read_idx,
                             train_test_split, truth_table)
 
@@ -303,3 +305,8 @@ def test_load_mnist_errors(tmp_path):
     (tmp_path / "train-labels-idx1-ubyte").write_bytes(idx_bytes(np.zeros(3, dtype=np.uint8), 0x08))
     with pytest.raises(ValueError, match="4 images but 3 labels"):
         load_mnist(tmp_path)
+
+
+def test_module_doctest():
+    result = doctest.testmod(nnlib.datasets)
+    assert result.attempted > 0 and result.failed == 0

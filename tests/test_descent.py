@@ -283,6 +283,10 @@ def test_bad_x0_and_callables():
         gradient_descent(lambda x: 0.0 + x @ x, lambda x: np.ones(3), [1.0, 2.0])
     with pytest.raises(ValueError, match=r"f must return a single number"):
         gradient_descent(lambda x: x, lambda x: np.ones(2), [1.0, 2.0])
+    with pytest.raises(TypeError, match="grad must return numbers; got str"):
+        gradient_descent(square, lambda x: "steep", 1.0)
+    with pytest.raises(TypeError, match="f must return numbers; got NoneType"):
+        gradient_descent(lambda x: None, square_prime, 1.0)
     with pytest.raises(ValueError, match=r"f\(x0\) and grad\(x0\) must be finite"):
         gradient_descent(np.log, lambda x: -1.0, 0.0)
 
