@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import shlex
+import warnings
 
 import numpy as np
 import ipywidgets as widgets
@@ -30,17 +31,13 @@ from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import Rectangle
 from matplotlib.colors import LinearSegmentedColormap
 
-from ..backprop import gradients
 from ..datasets import FEATURES, features, make_dataset, train_test_split, truth_table
 from ..losses import loss_value
 from ..network import Network
 from ..plotting import NEGATIVE, POSITIVE
 from ._base import FigureView, Lab, button, fmt, grading_mode
 
-try:  # nnlib.train is the library's trainer; the lab falls back to its own epoch without it
-    from ..train import train as _nnlib_train
-except ImportError:  # pragma: no cover - only while nnlib.train is missing
-    _nnlib_train = None
+from ..train import train as _nnlib_train
 
 __all__ = ["BoundaryLab", "decision_boundary", "DATASET_CHOICES", "STATE_KEYS"]
 
@@ -326,6 +323,7 @@ class BoundaryLab(Lab):
         self.net = Network.from_sizes(sizes, activations=acts, seed=seed + 2, init=init)
         self._shuffle_rng = np.random.default_rng(seed + 3)
         self.epoch = 0
+        self.diverged = False
         self.train_loss, self.test_loss = [], []
         self._record()
         if redraw:
@@ -347,28 +345,25 @@ class BoundaryLab(Lab):
         batch = min(int(c["batch"].value), n_train)
         d = self._targets(self.l_train)
         for _ in range(k):
-            if _nnlib_train is not None:
-                _nnlib_train(self.net, self.F_train, d, loss=c["loss"].value, gamma=float(c["gamma"].value),
-                             epochs=1, batch_size=batch, l2=float(c["l2"].value), seed=self._shuffle_rng)
-            else:  # pragma: no cover
-                self._epoch_fallback(d, batch)
+            # nnlib.train warns (ConvergenceWarning) when an epoch diverges and then restores
+            # the weights; in the lab that becomes a note and playing stops.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                history = _nnlib_train(self.net, self.F_train, d, loss=c["loss"].value,
+                                       gamma=float(c["gamma"].value), epochs=1, batch_size=batch,
+                                       l2=float(c["l2"].value), seed=self._shuffle_rng)
+            if history.status == "diverged":
+                self.diverged = True
+                c["play"].playing = False
+                self.notes.append(f"epoch {self.epoch + 1} diverged, so it was undone: lower γ "
+                                  f"(now {fmt(c['gamma'].value)}) and press step again")
+                self.notes.extend(str(w.message) for w in caught[:1])
+                break
             self.epoch += 1
             self._record()
-        if not np.all(np.isfinite(self.net.get_flat())):
-            self.notes.append("training blew up (weights are no longer finite); lower γ and press reset")
         if redraw:
             self._update_text()
         return self
-
-    def _epoch_fallback(self, d, batch):  # pragma: no cover - used only without nnlib.train
-        c = self.controls
-        order = self._shuffle_rng.permutation(len(self.F_train))
-        for start in range(0, len(order), batch):
-            idx = order[start:start + batch]
-            _, g = gradients(self.net, self.F_train[idx], d[idx], loss=c["loss"].value, reduction="mean")
-            for W, b, dW, db in zip(self.net.W, self.net.b, g.dW, g.db):
-                W -= float(c["gamma"].value) * (dW + float(c["l2"].value) * W)
-                b -= float(c["gamma"].value) * db
 
     def _action(self, fn, *args):
         """Run a button's action; errors become a note, then one redraw."""
