@@ -19,6 +19,7 @@ scripts, notebooks and headless tests alike.
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -81,10 +82,11 @@ class BoundaryArtists:
     """What :func:`plot_decision_boundary` drew.
 
     ``image`` the heatmap (AxesImage, array of shape (grid, grid)); ``contour`` the boundary
-    line at ``level`` (or None); ``points`` / ``test_points`` the scatter plots (PathCollection,
-    ``test_points`` None without test data); ``grid_X`` the (grid*grid, 2) points the model was
-    evaluated on; ``Z`` the (grid, grid) values shown. Call :meth:`update` with a new model to
-    redraw the heatmap and the boundary in place (the labs do).
+    line(s) (or None when the output does not cross the level); ``points`` / ``test_points``
+    the scatter plots (PathCollection, ``test_points`` None without test data); ``grid_X`` the
+    (grid*grid, 2) points the model was evaluated on; ``Z`` the (grid, grid) values shown;
+    ``levels`` the output values the boundary was drawn at. Call :meth:`update` with a new
+    model to refresh the heatmap and the boundary in place (the labs do).
     """
 
     ax: object
@@ -94,49 +96,70 @@ class BoundaryArtists:
     test_points: object
     grid_X: np.ndarray
     Z: np.ndarray
-    level: float | None
+    level: object
     extent: tuple
+    levels: list = field(default_factory=list)
 
     def update(self, predict: Callable) -> None:
         """Re-evaluate ``predict`` on the same grid and refresh heatmap and boundary."""
         grid = self.Z.shape[0]
-        self.Z = _model_surface(predict, self.grid_X, grid)
+        self.Z, n_out = _model_surface(predict, self.grid_X, grid)
         self.image.set_data(self.Z)
         if self.contour is not None:
             self.contour.remove()
-        self.contour = _boundary(self.ax, self.grid_X, self.Z, self.level)
+        self.levels = _levels(self.level, self.Z, n_out)
+        self.contour = _boundary(self.ax, self.grid_X, self.Z, self.levels)
 
 
 def _model_surface(predict, grid_X, grid):
+    """The model's output on the grid as a (grid, grid) array, and its number of outputs."""
     out = predict(grid_X)
-    out = np.asarray(out, dtype=np.float64)
+    try:
+        out = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"predict must return numbers; got {type(out).__name__}") from None
     M = len(grid_X)
-    if out.ndim == 2 and out.shape[0] == M and out.shape[1] == 1:
-        out = out[:, 0]
-    elif out.ndim == 2 and out.shape[0] == M and out.shape[1] == 2:
-        out = out[:, 1]  # two outputs (e.g. softmax): show the probability of class 1
-    elif out.ndim == 2 and out.shape[0] == M and out.shape[1] > 2:
-        out = np.argmax(out, axis=1).astype(np.float64)  # more classes: show the winning class
+    n_out = 1
+    if out.ndim == 2 and out.shape[0] == M:
+        n_out = out.shape[1]
+        if n_out == 1:
+            out = out[:, 0]
+        elif n_out == 2:
+            out = out[:, 1]  # two outputs (e.g. softmax): show the probability of class 1
+        else:
+            out = np.argmax(out, axis=1).astype(np.float64)  # more classes: show the winning class
     if out.shape != (M,):
         raise ValueError(f"predict must map points of shape ({M}, 2) to outputs of shape ({M},) or ({M}, k); "
                          f"got {out.shape}")
     if not np.all(np.isfinite(out)):
         raise ValueError("predict returned NaN or inf on the plotting grid")
-    return out.reshape(grid, grid)
+    return out.reshape(grid, grid), n_out
 
 
-def _boundary(ax, grid_X, Z, level):
-    if level is None or not (Z.min() < level < Z.max()):
+def _levels(level, Z, n_out):
+    """The output values to draw the boundary at, for ``level`` = "auto", None or a number."""
+    if level is None:
+        return []
+    if isinstance(level, str):
+        if n_out > 2:
+            return [k + 0.5 for k in range(n_out - 1)]  # between neighbouring class numbers
+        return [0.5] if Z.min() >= 0.0 else [0.0]
+    return [float(level)]
+
+
+def _boundary(ax, grid_X, Z, levels):
+    inside = [v for v in levels if Z.min() < v < Z.max()]
+    if not inside:
         return None
     grid = Z.shape[0]
     xx = grid_X[:, 0].reshape(grid, grid)
     yy = grid_X[:, 1].reshape(grid, grid)
-    return ax.contour(xx, yy, Z, levels=[level], colors="k", linewidths=1.5)
+    return ax.contour(xx, yy, Z, levels=inside, colors="k", linewidths=1.5)
 
 
 def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 100, *,
-                           X_test=None, labels_test=None, level: float | None = 0.5,
-                           margin: float = 0.5, xlim=None, ylim=None, cmap="RdBu",
+                           X_test=None, labels_test=None, level="auto",
+                           margin: float = 0.5, xlim=None, ylim=None, cmap=None,
                            vmin: float | None = None, vmax: float | None = None,
                            xlabel: str = "x1", ylabel: str = "x2", title: str | None = None,
                            colorbar: bool = False) -> BoundaryArtists:
@@ -149,9 +172,12 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
         column 1 (the probability of class 1), with k > 2 the winning class.
     X : (N, 2) training points; labels : (N,) class numbers 0, 1, ...
     grid : points per axis; the model is evaluated on grid * grid points.
-    X_test, labels_test : optional test points, drawn hollow with a triangle marker.
-    level : output value drawn as the boundary line (0.5 for a sigmoid output, 0 for tanh;
-        None for no line). It is drawn only where the output crosses it.
+    X_test, labels_test : optional test points, drawn with a triangle marker.
+    level : output value where the boundary line is drawn, or None for no line. "auto"
+        (default): 0.5 when the output is never negative (sigmoid, step, probabilities), 0
+        otherwise (tanh, identity), and the lines between the classes for k > 2 outputs.
+        A line is drawn only where the output crosses the level.
+    cmap : heatmap colours; default "RdBu" (orange-red low, blue high), class colours for k > 2.
     vmin, vmax : colour range of the heatmap. Default: 0 to 1 when the output lies in
         [0, 1] (sigmoid, probabilities), else the output's range (e.g. tanh, identity).
 
@@ -159,6 +185,9 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
     """
     if not callable(predict):
         raise TypeError(f"predict must be a callable mapping (M, 2) points to outputs; got {type(predict).__name__}")
+    if level is not None and not (level == "auto" if isinstance(level, str) else
+                                  isinstance(level, numbers.Real) and np.isfinite(level)):
+        raise ValueError(f"level must be 'auto', None or a finite number; got {level!r}")
     X = _points(X, "X")
     labels = _class_labels(labels, len(X), "labels")
     grid = check_int(grid, "grid", minimum=2)
@@ -167,6 +196,9 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
     if X_test is not None:
         X_test = _points(X_test, "X_test")
         labels_test = _class_labels(labels_test, len(X_test), "labels_test")
+    n_classes = int(max(labels.max(), -1 if labels_test is None else labels_test.max())) + 1
+    if n_classes > len(CLASS_COLOURS):
+        raise ValueError(f"labels must have at most {len(CLASS_COLOURS)} classes to colour; got {n_classes}")
     ax = _axes(ax)
 
     every = X if X_test is None else np.vstack([X, X_test])
@@ -176,17 +208,20 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
     # grid_X runs over x1 fastest, so reshaping gives rows of constant x2 as imshow expects
     xx, yy = np.meshgrid(np.linspace(x0, x1, grid), np.linspace(y0, y1, grid))
     grid_X = np.column_stack([xx.ravel(), yy.ravel()])
-    Z = _model_surface(predict, grid_X, grid)
+    Z, n_out = _model_surface(predict, grid_X, grid)
     extent = (x0, x1, y0, y1)
+    if cmap is None and n_out > 2:
+        cmap = ListedColormap(CLASS_COLOURS[:n_out]) if n_out <= len(CLASS_COLOURS) else "tab20"
+        vmin, vmax = -0.5, n_out - 0.5
+    elif cmap is None:
+        cmap = "RdBu"
     if vmin is None and vmax is None and Z.min() >= 0.0 and Z.max() <= 1.0:
         vmin, vmax = 0.0, 1.0  # fixed, so that a lab's later updates keep their colours
     image = ax.imshow(Z, origin="lower", extent=extent, cmap=cmap, vmin=vmin, vmax=vmax,
-                      alpha=0.6, aspect="auto", interpolation="bilinear")
-    contour = _boundary(ax, grid_X, Z, level)
+                      alpha=0.6, aspect="auto", interpolation="nearest" if n_out > 2 else "bilinear")
+    levels = _levels(level, Z, n_out)
+    contour = _boundary(ax, grid_X, Z, levels)
 
-    n_classes = int(max(labels.max(), -1 if labels_test is None else labels_test.max())) + 1
-    if n_classes > len(CLASS_COLOURS):
-        raise ValueError(f"labels must have at most {len(CLASS_COLOURS)} classes to colour; got {n_classes}")
     colours = ListedColormap(CLASS_COLOURS[:max(n_classes, 2)])
     scatter_args = dict(cmap=colours, vmin=-0.5, vmax=colours.N - 0.5, s=25)
     points = ax.scatter(X[:, 0], X[:, 1], c=labels, edgecolors="k", linewidths=0.6,
@@ -204,7 +239,7 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
         ax.set_title(title)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="model output")
-    return BoundaryArtists(ax, image, contour, points, test_points, grid_X, Z, level, extent)
+    return BoundaryArtists(ax, image, contour, points, test_points, grid_X, Z, level, extent, levels)
 
 
 # ------------------------------------------------------------------------------------------
@@ -417,6 +452,7 @@ class NetworkArtists:
     fmt: str = "{:.2f}"
     numeric_weights: bool = True
     numeric_biases: bool = True
+    distance_layers: tuple = ()
 
     def update(self, W, b) -> None:
         """Show new weights and biases of the same shapes (edge colours, widths, numbers)."""
@@ -424,9 +460,10 @@ class NetworkArtists:
         old = [t.shape for t in self.weight_texts]
         if [w.shape for w in W] != old:
             raise ValueError(f"update needs weights of shapes {old}; got {[w.shape for w in W]}")
-        colours, widths = _edge_style(W)
+        colours, widths, styles = _edge_style(W, self.distance_layers)
         self.edges.set_color(colours)
         self.edges.set_linewidth(widths)
+        self.edges.set_linestyle(styles)
         if self.numeric_weights:
             for texts, w in zip(self.weight_texts, W):
                 for (i, j), t in np.ndenumerate(texts):
@@ -462,12 +499,28 @@ def _weights_and_biases(net):
     return W, b
 
 
-def _edge_style(W):
-    flat = np.concatenate([w.ravel() for w in W])
-    biggest = float(np.max(np.abs(flat))) if flat.size else 0.0
-    colours = np.where(flat > 0, POSITIVE, np.where(flat < 0, NEGATIVE, ZERO))
-    widths = 0.5 + 3.5 * (np.abs(flat) / biggest if biggest > 0 else np.zeros_like(flat))
-    return list(colours), widths
+def _edge_style(W, distance_layers=()):
+    """Per-edge colour, width and line style, in the edge order of :func:`draw_network`.
+
+    Weights of a weighted-sum layer: colour = sign, width = magnitude relative to the largest
+    such weight. Layers with the squared-distance input function (RBF units) hold centre
+    coordinates, not weights, so their sign means nothing: those edges are grey and dashed.
+    """
+    ordinary = [w.ravel() for l, w in enumerate(W) if l not in distance_layers]
+    flat_ordinary = np.concatenate(ordinary) if ordinary else np.zeros(0)
+    biggest = float(np.max(np.abs(flat_ordinary))) if flat_ordinary.size else 0.0
+    colours, widths, styles = [], [], []
+    for l, w in enumerate(W):
+        flat = w.ravel()
+        if l in distance_layers:
+            colours += ["0.45"] * flat.size
+            widths.append(np.full(flat.size, 1.0))
+            styles += ["--"] * flat.size
+            continue
+        colours += list(np.where(flat > 0, POSITIVE, np.where(flat < 0, NEGATIVE, ZERO)))
+        widths.append(0.5 + 3.5 * (np.abs(flat) / biggest if biggest > 0 else np.zeros_like(flat)))
+        styles += ["-"] * flat.size
+    return colours, np.concatenate(widths), styles
 
 
 def _label_grid(labels, sizes, name):
@@ -505,6 +558,8 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
     (n_{l+1},). Units are circles, layer 0 on the left; an edge joins every unit i of layer l
     to every unit j of layer l + 1, coloured by the sign of ``W[l][i, j]`` (blue > 0,
     orange-red < 0, grey = 0) and as wide as its magnitude relative to the largest weight.
+    In a layer of RBF units (a Network whose input function there is "squared_distance") the
+    numbers on the edges are the centres' coordinates; those edges are grey and dashed.
 
     * ``unit_labels``: names per layer written in the circles, e.g. ``[["x", "y"], ["1", "2"],
       ["z"]]`` for the deck's 2-2-1 network. Default: x1, x2, ... for the inputs, none elsewhere.
@@ -536,10 +591,12 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
         ys = (np.arange(n)[::-1] - (n - 1) / 2) * gap  # first unit on top, as in the figures
         positions.append(np.column_stack([np.full(n, 2.0 * l), ys]))
 
-    colours, widths = _edge_style(W)
+    inputs = getattr(net, "inputs", None) or []
+    distance_layers = tuple(l for l, inp in enumerate(inputs) if getattr(inp, "name", inp) == "squared_distance")
+    colours, widths, styles = _edge_style(W, distance_layers)
     segments = [(positions[l][i], positions[l + 1][j])
                 for l, w in enumerate(W) for i in range(w.shape[0]) for j in range(w.shape[1])]
-    edges = LineCollection(segments, colors=colours, linewidths=widths, zorder=1)
+    edges = LineCollection(segments, colors=colours, linewidths=widths, linestyles=styles, zorder=1)
     ax.add_collection(edges)
 
     units, unit_texts = [], []
@@ -608,7 +665,8 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
     for l, caption in enumerate(captions):
         if l > 0 and activations is not None and len(activations) == len(W):
             act = activations[l - 1]
-            caption += f"\n({getattr(act, 'name', act)})"
+            act_name = getattr(act, "name", act)
+            caption += f"\n(distance, {act_name})" if l - 1 in distance_layers else f"\n({act_name})"
         ax.text(2.0 * l, bottom, caption, ha="center", va="top", fontsize=9, color="0.3")
 
     half = (max(sizes) - 1) / 2 * gap
@@ -622,7 +680,7 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
     ax.set_xlabel("layers, input on the left")
     ax.set_title("-".join(str(s) for s in sizes) + " network" if title is None else title)
     return NetworkArtists(ax, units, positions, edges, weight_texts, bias_texts, unit_texts, fmt,
-                          numeric_weights=numeric_w, numeric_biases=numeric_b)
+                          numeric_weights=numeric_w, numeric_biases=numeric_b, distance_layers=distance_layers)
 
 
 # ------------------------------------------------------------------------------------------

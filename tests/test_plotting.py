@@ -410,3 +410,51 @@ def test_names_built_from_mathtext_unit_labels_render(tmp_path):
     assert art.weight_texts[0][0, 1].get_text() == "$w_{x_1h_2}$"
     assert art.bias_texts[1][0].get_text() == "$t_{o}$"
     fig.savefig(tmp_path / "net.png")  # mathtext must parse
+
+
+def test_boundary_level_auto_follows_the_output_range(ax):
+    X, labels = make_dataset("xor", 30, seed=0)
+    sig = plot_decision_boundary(lambda P: 1 / (1 + np.exp(-P[:, 0] * P[:, 1])), X, labels, ax=ax, grid=20)
+    assert sig.levels == [0.5] and sig.contour is not None
+    tanh = plot_decision_boundary(lambda P: np.tanh(P[:, 0] * P[:, 1]), X, labels, ax=ax, grid=20)
+    assert tanh.levels == [0.0] and tanh.contour is not None
+    fixed = plot_decision_boundary(lambda P: np.tanh(P[:, 0]), X, labels, ax=ax, grid=20, level=0.25)
+    assert fixed.levels == [0.25]
+    none = plot_decision_boundary(lambda P: np.tanh(P[:, 0]), X, labels, ax=ax, grid=20, level=None)
+    assert none.contour is None
+    flat = plot_decision_boundary(lambda P: np.full(len(P), 0.9), X, labels, ax=ax, grid=20)
+    assert flat.contour is None  # the output never crosses 0.5
+    with pytest.raises(ValueError, match="level must be 'auto', None or a finite number"):
+        plot_decision_boundary(ring_model, X, labels, ax=ax, level="middle")
+
+
+def test_boundary_with_three_classes_shows_the_winner(ax):
+    X = np.array([[-2.0, 0.0], [0.0, 0.0], [2.0, 0.0]])
+    labels = np.array([0, 1, 2])
+
+    def scores(P):  # class k wins near x1 = 2k - 2
+        centres = np.array([-2.0, 0.0, 2.0])
+        return -(P[:, :1] - centres[None, :]) ** 2
+
+    art = plot_decision_boundary(scores, X, labels, ax=ax, grid=41)
+    Z = np.asarray(art.image.get_array())
+    np.testing.assert_array_equal(Z.ravel(), np.argmax(scores(art.grid_X), axis=1))
+    assert art.levels == [0.5, 1.5] and art.image.get_clim() == (-0.5, 2.5)
+
+
+def test_rbf_layers_are_drawn_as_centres(ax):
+    network = pytest.importorskip("nnlib.network")
+    centres = np.array([[0.0, 1.0, -1.0], [0.5, -0.5, 1.0]])  # column j: centre of unit j
+    rbf = network.Network([centres, np.array([[1.0], [-2.0], [0.5]])], [np.zeros(3), np.zeros(1)],
+                          ["gaussian", "identity"], inputs=["squared_distance", "weighted_sum"])
+    art = draw_network(rbf, ax=ax)
+    assert art.distance_layers == (0,)
+    colours = art.edges.get_colors()
+    np.testing.assert_allclose(colours[:6], [matplotlib.colors.to_rgba("0.45")] * 6)
+    np.testing.assert_allclose(colours[7], matplotlib.colors.to_rgba(NEGATIVE))  # the -2 of layer 1
+    styles = art.edges.get_linestyles()
+    assert styles[0] != styles[6]  # dashed centres, solid weights
+    widths = np.asarray(art.edges.get_linewidths())
+    assert widths[7] == max(widths[6:])  # widths of the weighted-sum layer scale with |w| there
+    captions = [t.get_text() for t in ax.texts]
+    assert "hidden 1\n(distance, gaussian)" in captions
