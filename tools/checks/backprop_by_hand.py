@@ -90,22 +90,27 @@ def _static_forbidden(fn, depth=0, seen=None):
         for var, cell in zip(fn.__code__.co_freevars, fn.__closure__):
             if _filled(cell):
                 scope[var] = cell.cell_contents
-    for name in names:
+    modules, helpers = [], []
+    for name in sorted(names):
         obj = scope.get(name)
         if obj is None:
             continue
         module = getattr(obj, "__module__", None) or ""
         if isinstance(obj, types.ModuleType):
-            if obj.__name__.startswith(_FORBIDDEN_MODULES):
-                return obj.__name__
-            if obj.__name__.startswith("nnlib") and names & _FORBIDDEN_ATTRS:
-                return f"{obj.__name__}.{sorted(names & _FORBIDDEN_ATTRS)[0]}"
+            modules.append(obj)
         elif callable(obj) and module.startswith(_FORBIDDEN_MODULES):
             return f"{module}.{getattr(obj, '__name__', name)}"
         elif isinstance(obj, types.FunctionType) and module == fn.__module__:
-            found = _static_forbidden(obj, depth + 1, seen)
-            if found:
-                return found
+            helpers.append(obj)
+    for helper in helpers:
+        found = _static_forbidden(helper, depth + 1, seen)
+        if found:
+            return found
+    for module in modules:
+        if module.__name__.startswith(_FORBIDDEN_MODULES):
+            return module.__name__
+        if module.__name__.startswith("nnlib") and names & _FORBIDDEN_ATTRS:
+            return f"{module.__name__}.{sorted(names & _FORBIDDEN_ATTRS)[0]}"
     return None
 
 
