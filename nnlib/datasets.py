@@ -62,7 +62,9 @@ def truth_table(name: str):
     OR table.
     """
     if not isinstance(name, str):
-        raise TypeError(f"name must be a string, one of {list(TRUTH_TABLES)}; got {type(name).__name__}")
+        raise TypeError(
+            f"name must be a string, one of {list(TRUTH_TABLES)}; got {type(name).__name__}"
+        )
     key = name.lower()
     if key not in _TABLES:
         raise ValueError(f"unknown truth table {name!r}; expected one of {list(TRUTH_TABLES)}")
@@ -126,9 +128,10 @@ def make_xor(n: int = 200, noise: float = 0.0, seed=None):
 
 
 def make_gaussians(n: int = 200, noise: float = 0.0, seed=None):
-    """Two round Gaussian blobs (standard deviation 1): class 0 around (-2, -2), class 1 around (2, 2).
+    """Two round Gaussian blobs of standard deviation 1: class 0 at (-2, -2), class 1 at (2, 2).
 
-    Linearly separable up to a small overlap. Returns ``X`` (n, 2) float64 and ``labels`` (n,) int64.
+    Linearly separable up to a small overlap. Returns ``X`` (n, 2) float64 and ``labels``
+    (n,) int64.
     """
     n, noise, rng = _check_generator_args(n, noise, seed)
     blob0 = rng.normal(-2.0, 1.0, size=(n // 2, 2))
@@ -147,7 +150,8 @@ def make_spiral(n: int = 200, noise: float = 0.0, seed=None):
     for label, count in ((0, n // 2), (1, n - n // 2)):
         s = np.linspace(0.0, 1.0, count, endpoint=False)
         r = 5.0 * s
-        t = 1.75 * 2 * np.pi * s + np.pi * label  # the second arm is the first turned by 180 degrees
+        # the second arm is the first one turned by 180 degrees
+        t = 1.75 * 2 * np.pi * s + np.pi * label
         parts.append((_polar(r, t), label))
     return _finish(parts, noise, rng)
 
@@ -163,7 +167,9 @@ DATASETS = {
 def make_dataset(name: str, n: int = 200, noise: float = 0.0, seed=None):
     """``DATASETS[name](n, noise, seed)``; an unknown name raises a ValueError listing DATASETS."""
     if not isinstance(name, str):
-        raise TypeError(f"name must be a string, one of {list(DATASETS)}; got {type(name).__name__}")
+        raise TypeError(
+            f"name must be a string, one of {list(DATASETS)}; got {type(name).__name__}"
+        )
     key = name.lower()
     if key not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; expected one of {list(DATASETS)}")
@@ -183,16 +189,23 @@ def train_test_split(X, labels, test_ratio: float = 0.5, seed=None):
         raise ValueError(f"X must have shape (N, n_features); got {X.shape}")
     labels = np.asarray(labels)
     if labels.ndim == 0 or len(labels) != len(X):
-        raise ValueError(f"labels must have one row per sample of X, i.e. {len(X)} rows; got shape {labels.shape}")
+        raise ValueError(
+            f"labels must have one row per sample of X, i.e. {len(X)} rows; "
+            f"got shape {labels.shape}"
+        )
     if isinstance(test_ratio, bool) or not isinstance(test_ratio, numbers.Real):
-        raise TypeError(f"test_ratio must be a number strictly between 0 and 1; got {type(test_ratio).__name__}")
+        raise TypeError(
+            f"test_ratio must be a number strictly between 0 and 1; got {type(test_ratio).__name__}"
+        )
     if not 0.0 < float(test_ratio) < 1.0:
         raise ValueError(f"test_ratio must be strictly between 0 and 1; got {test_ratio}")
     N = len(X)
     n_test = int(round(float(test_ratio) * N))
     if not 1 <= n_test <= N - 1:
-        raise ValueError(f"test_ratio = {test_ratio} of N = {N} samples gives {n_test} test samples; "
-                         f"both the training and the test part need at least one sample")
+        raise ValueError(
+            f"test_ratio = {test_ratio} of N = {N} samples gives {n_test} test samples; "
+            f"both the training and the test part need at least one sample"
+        )
     order = as_rng(seed).permutation(N)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], labels[train], labels[test]
@@ -228,7 +241,9 @@ def features(X, names):
         names = [names]
     names = list(names)
     if not names:
-        raise ValueError(f"names must list at least one feature out of {FEATURES}; got an empty list")
+        raise ValueError(
+            f"names must list at least one feature out of {FEATURES}; got an empty list"
+        )
     unknown = [nm for nm in names if nm not in _FEATURE_FUNCS]
     if unknown:
         raise ValueError(f"unknown feature(s) {unknown}; expected names from FEATURES = {FEATURES}")
@@ -250,7 +265,9 @@ def load_digits():
     """
     path = DATA_DIR / "digits.npz"
     if not path.exists():
-        raise FileNotFoundError(f"the digits file {path} is missing; reinstall nnlib (it ships with the package)")
+        raise FileNotFoundError(
+            f"the digits file {path} is missing; reinstall nnlib (it ships with the package)"
+        )
     with np.load(path) as data:
         X = data["X"].astype(np.float64)
         labels = data["labels"].astype(np.int64)
@@ -288,9 +305,13 @@ def read_idx(path):
         except (OSError, EOFError) as exc:
             raise ValueError(f"{path}: broken or truncated gzip data ({exc})") from None
     if len(raw) < 4:
-        raise ValueError(f"{path}: truncated IDX file: {len(raw)} bytes, the header alone needs at least 4")
+        raise ValueError(
+            f"{path}: truncated IDX file: {len(raw)} bytes, the header alone needs at least 4"
+        )
     if raw[0] != 0 or raw[1] != 0:
-        raise ValueError(f"{path}: bad magic number {raw[:4].hex()}: an IDX file starts with two zero bytes")
+        raise ValueError(
+            f"{path}: bad magic number {raw[:4].hex()}: an IDX file starts with two zero bytes"
+        )
     code, ndim = raw[2], raw[3]
     if code not in _IDX_DTYPES:
         known = ", ".join(f"0x{c:02X}" for c in _IDX_DTYPES)
@@ -306,10 +327,14 @@ def read_idx(path):
     expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     have = len(raw) - header
     if have < expected:
-        raise ValueError(f"{path}: truncated IDX file: shape {shape} of {dtype.name} needs {expected} "
-                         f"data bytes, the file has {have}")
+        raise ValueError(
+            f"{path}: truncated IDX file: shape {shape} of {dtype.name} needs {expected} "
+            f"data bytes, the file has {have}"
+        )
     if have > expected:
-        raise ValueError(f"{path}: {have - expected} unexpected bytes after the data of shape {shape}")
+        raise ValueError(
+            f"{path}: {have - expected} unexpected bytes after the data of shape {shape}"
+        )
     data = np.frombuffer(raw, dtype=dtype, count=int(np.prod(shape, dtype=np.int64)), offset=header)
     return data.reshape(shape).astype(dtype.newbyteorder("="))
 
@@ -321,8 +346,10 @@ def _find_idx(directory: Path, kind: str, what: str, ndim: int) -> Path:
     for c in candidates:
         if c.is_file():
             return c
-    raise FileNotFoundError(f"no MNIST {what} file in {directory}; expected one of "
-                            f"{[c.name for c in candidates]} (nnlib reads local files and never downloads)")
+    raise FileNotFoundError(
+        f"no MNIST {what} file in {directory}; expected one of "
+        f"{[c.name for c in candidates]} (nnlib reads local files and never downloads)"
+    )
 
 
 def load_mnist(directory, kind: str = "train"):
@@ -343,7 +370,9 @@ def load_mnist(directory, kind: str = "train"):
     images = read_idx(_find_idx(directory, kind, "images", 3))
     labels = read_idx(_find_idx(directory, kind, "labels", 1))
     if images.ndim != 3:
-        raise ValueError(f"MNIST images must have 3 dimensions (N, rows, cols); got shape {images.shape}")
+        raise ValueError(
+            f"MNIST images must have 3 dimensions (N, rows, cols); got shape {images.shape}"
+        )
     if labels.ndim != 1:
         raise ValueError(f"MNIST labels must have 1 dimension (N,); got shape {labels.shape}")
     if len(images) != len(labels):

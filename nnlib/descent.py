@@ -123,7 +123,9 @@ def _gamma_at(gamma, i: int) -> float:
                             f"{type(value).__name__}")
         value = float(value)
         if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"the schedule gamma(i) must return a finite number > 0; gamma({i}) = {value}")
+            raise ValueError(
+                f"the schedule gamma(i) must return a finite number > 0; gamma({i}) = {value}"
+            )
         return value
     return gamma
 
@@ -151,7 +153,9 @@ def _call_grad(grad, x, scalar: bool) -> np.ndarray:
     if arr.size == 1 and x.shape == (1,):
         return arr.reshape(1)
     if arr.shape != x.shape:
-        raise ValueError(f"grad must return an array of shape {x.shape} like x; got shape {arr.shape}")
+        raise ValueError(
+            f"grad must return an array of shape {x.shape} like x; got shape {arr.shape}"
+        )
     return arr
 
 
@@ -193,7 +197,9 @@ def gradient_descent(f: Callable, grad: Callable, x0, gamma=0.1, *, steps: int =
     finite part of the trace.
     """
     if not callable(f) or not callable(grad):
-        raise TypeError(f"f and grad must be callables; got {type(f).__name__} and {type(grad).__name__}")
+        raise TypeError(
+            f"f and grad must be callables; got {type(f).__name__} and {type(grad).__name__}"
+        )
     if not callable(gamma):
         gamma = check_positive(gamma, "gamma")
     steps = check_int(steps, "steps", minimum=0)
@@ -205,13 +211,17 @@ def gradient_descent(f: Callable, grad: Callable, x0, gamma=0.1, *, steps: int =
     x0_arr = as_float_array(x0, "x0")
     scalar = x0_arr.ndim == 0
     if x0_arr.ndim > 1 or x0_arr.size == 0:
-        raise ValueError(f"x0 must be a number or a 1D array of shape (n,); got shape {x0_arr.shape}")
+        raise ValueError(
+            f"x0 must be a number or a 1D array of shape (n,); got shape {x0_arr.shape}"
+        )
     x = x0_arr.reshape(-1).copy()
     if np.any(np.abs(x) > max_abs):
         raise ValueError(f"x0 must lie inside |x_j| <= max_abs = {max_abs:g}; got {x.tolist()}")
     start = _evaluate(f, grad, x, scalar)
     if start is None:
-        raise ValueError(f"f(x0) and grad(x0) must be finite numbers; they are not at x0 = {x.tolist()}")
+        raise ValueError(
+            f"f(x0) and grad(x0) must be finite numbers; they are not at x0 = {x.tolist()}"
+        )
     fx, gx = start
 
     xs, fs, grads = [x], [fx], [gx]
@@ -220,13 +230,22 @@ def gradient_descent(f: Callable, grad: Callable, x0, gamma=0.1, *, steps: int =
     for i in range(steps + 1):
         length = _norm(gx)
         if length == 0.0:
-            status, message = "zero_gradient", f"the gradient is exactly zero at step {i}: x is a stationary point"
+            status, message = (
+                "zero_gradient",
+                f"the gradient is exactly zero at step {i}: x is a stationary point",
+            )
             break
         if length <= tol:
-            status, message = "tolerance", f"||grad f|| = {length:.3g} <= tol = {tol:g} after {i} steps"
+            status, message = (
+                "tolerance",
+                f"||grad f|| = {length:.3g} <= tol = {tol:g} after {i} steps",
+            )
             break
         if i == steps:
-            status, message = "max_steps", f"stopped after steps = {steps} updates; ||grad f|| = {length:.3g} is still > tol"
+            status, message = (
+                "max_steps",
+                f"stopped after steps = {steps} updates; ||grad f|| = {length:.3g} is still > tol",
+            )
             break
         gamma_i = _gamma_at(gamma, i)
         g_used, clipped_i = (gx, False) if clip is None else clip_gradient(gx, clip)
@@ -244,8 +263,11 @@ def gradient_descent(f: Callable, grad: Callable, x0, gamma=0.1, *, steps: int =
                 if evaluated is None:
                     status = "diverged"
         if status == "diverged":
-            message = (f"diverged at step {i + 1}: the next x would leave |x_j| <= max_abs = {max_abs:g} "
-                       f"or make f non-finite (gamma = {gamma_i:g}); try a smaller gamma or clip the gradient")
+            message = (
+                f"diverged at step {i + 1}: the next x would leave |x_j| <= max_abs = {max_abs:g} "
+                f"or make f non-finite (gamma = {gamma_i:g}); "
+                f"try a smaller gamma or clip the gradient"
+            )
             break
         x, (fx, gx) = x_new, evaluated
         xs.append(x)
@@ -356,7 +378,9 @@ FUNCTIONS: dict[str, Objective] = {
 def get_function(name: str) -> Objective:
     """The test function called ``name``; unknown names raise a ValueError listing FUNCTIONS."""
     if not isinstance(name, str):
-        raise TypeError(f"name must be a string, one of {sorted(FUNCTIONS)}; got {type(name).__name__}")
+        raise TypeError(
+            f"name must be a string, one of {sorted(FUNCTIONS)}; got {type(name).__name__}"
+        )
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}; expected one of {sorted(FUNCTIONS)}")
     return FUNCTIONS[name]

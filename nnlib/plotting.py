@@ -60,13 +60,27 @@ def _points(X, name):
 def _class_labels(labels, n, name):
     arr = np.asarray(labels)
     if arr.ndim == 2 and arr.shape[0] == n:
-        hint = ("pass d[:, 0]" if arr.shape[1] == 1 else "pass labels = d.argmax(axis=1) for one-hot d")
-        raise ValueError(f"{name} must have shape ({n},) with one class number per point; got {arr.shape}; {hint}")
+        hint = (
+            "pass d[:, 0]" if arr.shape[1] == 1 else "pass labels = d.argmax(axis=1) for one-hot d"
+        )
+        raise ValueError(
+            f"{name} must have shape ({n},) with one class number per point; "
+            f"got {arr.shape}; {hint}"
+        )
     if arr.shape != (n,):
-        raise ValueError(f"{name} must have shape ({n},) with one class number per point; got {arr.shape}")
+        raise ValueError(
+            f"{name} must have shape ({n},) with one class number per point; got {arr.shape}"
+        )
     if arr.dtype.kind not in "iub":
-        if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
-            raise ValueError(f"{name} must hold class numbers 0, 1, ... (integers); got values such as {arr.ravel()[:3]}")
+        if (
+            arr.dtype.kind != "f"
+            or not np.all(np.isfinite(arr))
+            or not np.all(arr == np.round(arr))
+        ):
+            raise ValueError(
+                f"{name} must hold class numbers 0, 1, ... (integers); "
+                f"got values such as {arr.ravel()[:3]}"
+            )
     arr = arr.astype(np.int64)
     if arr.min() < 0:
         raise ValueError(f"{name} must hold class numbers 0, 1, ...; got {arr.min()}")
@@ -129,8 +143,10 @@ def _model_surface(predict, grid_X, grid):
         else:
             out = np.argmax(out, axis=1).astype(np.float64)  # more classes: show the winning class
     if out.shape != (M,):
-        raise ValueError(f"predict must map points of shape ({M}, 2) to outputs of shape ({M},) or ({M}, k); "
-                         f"got {out.shape}")
+        raise ValueError(
+            f"predict must map points of shape ({M}, 2) to outputs of shape ({M},) or ({M}, k); "
+            f"got {out.shape}"
+        )
     if not np.all(np.isfinite(out)):
         raise ValueError("predict returned NaN or inf on the plotting grid")
     return out.reshape(grid, grid), n_out
@@ -184,7 +200,10 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
     Returns :class:`BoundaryArtists`; ``image.get_array()`` has shape (grid, grid).
     """
     if not callable(predict):
-        raise TypeError(f"predict must be a callable mapping (M, 2) points to outputs; got {type(predict).__name__}")
+        raise TypeError(
+            f"predict must be a callable mapping (M, 2) points to outputs; "
+            f"got {type(predict).__name__}"
+        )
     if level is not None and not (level == "auto" if isinstance(level, str) else
                                   isinstance(level, numbers.Real) and np.isfinite(level)):
         raise ValueError(f"level must be 'auto', None or a finite number; got {level!r}")
@@ -198,7 +217,9 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
         labels_test = _class_labels(labels_test, len(X_test), "labels_test")
     n_classes = int(max(labels.max(), -1 if labels_test is None else labels_test.max())) + 1
     if n_classes > len(CLASS_COLOURS):
-        raise ValueError(f"labels must have at most {len(CLASS_COLOURS)} classes to colour; got {n_classes}")
+        raise ValueError(
+            f"labels must have at most {len(CLASS_COLOURS)} classes to colour; got {n_classes}"
+        )
     ax = _axes(ax)
 
     every = X if X_test is None else np.vstack([X, X_test])
@@ -217,8 +238,17 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
         cmap = "RdBu"
     if vmin is None and vmax is None and Z.min() >= 0.0 and Z.max() <= 1.0:
         vmin, vmax = 0.0, 1.0  # fixed, so that a lab's later updates keep their colours
-    image = ax.imshow(Z, origin="lower", extent=extent, cmap=cmap, vmin=vmin, vmax=vmax,
-                      alpha=0.6, aspect="auto", interpolation="nearest" if n_out > 2 else "bilinear")
+    image = ax.imshow(
+        Z,
+        origin="lower",
+        extent=extent,
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        alpha=0.6,
+        aspect="auto",
+        interpolation="nearest" if n_out > 2 else "bilinear",
+    )
     levels = _levels(level, Z, n_out)
     contour = _boundary(ax, grid_X, Z, levels)
 
@@ -239,7 +269,9 @@ def plot_decision_boundary(predict: Callable, X, labels, ax=None, grid: int = 10
         ax.set_title(title)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="model output")
-    return BoundaryArtists(ax, image, contour, points, test_points, grid_X, Z, level, extent, levels)
+    return BoundaryArtists(
+        ax, image, contour, points, test_points, grid_X, Z, level, extent, levels
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -258,8 +290,10 @@ def _loss_lists(history):
         known = {"train": ("train_loss", "train"), "val": ("val_loss", "val", "validation")}
         unknown = set(history) - {k for ks in known.values() for k in ks}
         if unknown:
-            raise ValueError(f"history dict has unknown keys {sorted(unknown)}; expected 'train_loss' "
-                             f"(or 'train') and optionally 'val_loss' (or 'val', 'validation')")
+            raise ValueError(
+                f"history dict has unknown keys {sorted(unknown)}; expected 'train_loss' "
+                f"(or 'train') and optionally 'val_loss' (or 'val', 'validation')"
+            )
         found = {}
         for role, keys in known.items():
             hits = [k for k in keys if k in history]
@@ -294,9 +328,15 @@ def plot_loss_curves(history, ax=None, *, log: bool = False, title: str | None =
     if log:
         for name, arr in (("train_loss", train), ("val_loss", val)):
             if arr is not None and np.any(arr <= 0):
-                raise ValueError(f"log=True needs losses > 0; {name} has the value {arr[arr <= 0][0]}")
+                raise ValueError(
+                    f"log=True needs losses > 0; {name} has the value {arr[arr <= 0][0]}"
+                )
     ax = _axes(ax)
-    lines = {"train": ax.plot(np.arange(1, len(train) + 1), train, color=POSITIVE, label="training loss")[0]}
+    lines = {
+        "train": ax.plot(
+            np.arange(1, len(train) + 1), train, color=POSITIVE, label="training loss"
+        )[0]
+    }
     if val is not None:
         lines["val"] = ax.plot(np.arange(1, len(val) + 1), val, color=NEGATIVE, linestyle="--",
                                label="validation loss")[0]
@@ -348,12 +388,24 @@ def _eval_surface(f, P):
         except (TypeError, ValueError, IndexError):
             Z = None
         if Z is None or Z.shape != P.shape[:-1]:
-            Z = np.array([float(np.asarray(f(p)).reshape(())) for p in P.reshape(-1, 2)]).reshape(P.shape[:-1])
+            Z = np.array([float(np.asarray(f(p)).reshape(())) for p in P.reshape(-1, 2)]).reshape(
+                P.shape[:-1]
+            )
     return Z
 
 
-def plot_descent_path(f: Callable | None, trace, ax=None, *, xlim=None, ylim=None, arrows: bool = True,
-                      n_points: int = 400, levels: int = 20, title: str | None = None) -> PathArtists:
+def plot_descent_path(
+    f: Callable | None,
+    trace,
+    ax=None,
+    *,
+    xlim=None,
+    ylim=None,
+    arrows: bool = True,
+    n_points: int = 400,
+    levels: int = 20,
+    title: str | None = None,
+) -> PathArtists:
     """A gradient-descent trace drawn on its function (notebook 05).
 
     ``trace`` is a :class:`nnlib.descent.DescentTrace` (needs ``xs`` (k+1, n), ``fs`` (k+1,),
@@ -366,17 +418,25 @@ def plot_descent_path(f: Callable | None, trace, ax=None, *, xlim=None, ylim=Non
     if f is not None and not callable(f):
         raise TypeError(f"f must be a callable or None; got {type(f).__name__}")
     if not (hasattr(trace, "xs") and hasattr(trace, "fs")):
-        raise TypeError(f"trace must be a DescentTrace (with xs and fs); got {type(trace).__name__}")
+        raise TypeError(
+            f"trace must be a DescentTrace (with xs and fs); got {type(trace).__name__}"
+        )
     xs = as_float_array(trace.xs, "trace.xs")
     fs = as_float_array(trace.fs, "trace.fs")
     if xs.ndim != 2 or xs.shape[1] not in (1, 2) or xs.shape[0] == 0:
-        raise ValueError(f"trace.xs must have shape (k+1, 1) or (k+1, 2) to be drawn; got {xs.shape}")
+        raise ValueError(
+            f"trace.xs must have shape (k+1, 1) or (k+1, 2) to be drawn; got {xs.shape}"
+        )
     if fs.shape != (xs.shape[0],):
-        raise ValueError(f"trace.fs must have shape ({xs.shape[0]},) to match trace.xs; got {fs.shape}")
+        raise ValueError(
+            f"trace.fs must have shape ({xs.shape[0]},) to match trace.xs; got {fs.shape}"
+        )
     k = xs.shape[0] - 1
     clipped = np.asarray(getattr(trace, "clipped", np.zeros(k, dtype=bool)), dtype=bool)
     if clipped.shape != (k,):
-        raise ValueError(f"trace.clipped must have shape ({k},) to match trace.xs; got {clipped.shape}")
+        raise ValueError(
+            f"trace.clipped must have shape ({k},) to match trace.xs; got {clipped.shape}"
+        )
     n_points = check_int(n_points, "n_points", minimum=2)
     ax = _axes(ax)
     out = PathArtists(ax=ax, path=None, start=None)
@@ -388,7 +448,9 @@ def plot_descent_path(f: Callable | None, trace, ax=None, *, xlim=None, ylim=Non
         x0, x1 = (lo - pad, hi + pad) if xlim is None else xlim
         if f is not None:
             grid = np.linspace(x0, x1, n_points)
-            out.curve = ax.plot(grid, _eval_curve(f, grid), color="0.3", linewidth=1.5, label="f(x)")[0]
+            out.curve = ax.plot(
+                grid, _eval_curve(f, grid), color="0.3", linewidth=1.5, label="f(x)"
+            )[0]
         ax.set_xlim(x0, x1)
         if ylim is not None:
             ax.set_ylim(*ylim)
@@ -481,21 +543,40 @@ def _weights_and_biases(net):
     elif isinstance(net, (tuple, list)) and len(net) == 2:
         W, b = net
     else:
-        raise TypeError(f"net must be a Network (with .W and .b) or a pair (W, b) of lists; got {type(net).__name__}")
+        raise TypeError(
+            f"net must be a Network (with .W and .b) or a pair (W, b) of lists; "
+            f"got {type(net).__name__}"
+        )
     if not isinstance(W, (list, tuple)) or not isinstance(b, (list, tuple)):
-        raise TypeError(f"W and b must be lists of arrays (one per weight layer); got {type(W).__name__} "
-                        f"and {type(b).__name__}")
+        raise TypeError(
+            f"W and b must be lists of arrays (one per weight layer); got {type(W).__name__} "
+            f"and {type(b).__name__}"
+        )
     if len(W) == 0 or len(W) != len(b):
-        raise ValueError(f"W and b must have one entry per weight layer (at least one); got {len(W)} and {len(b)}")
+        raise ValueError(
+            f"W and b must have one entry per weight layer (at least one); "
+            f"got {len(W)} and {len(b)}"
+        )
     W = [as_float_array(w, f"W[{i}]", ndim=2) for i, w in enumerate(W)]
-    b = [as_float_array(v, f"b[{i}]").reshape(-1) if np.ndim(v) == 0 else as_float_array(v, f"b[{i}]", ndim=1)
-         for i, v in enumerate(b)]
+    b = [
+        (
+            as_float_array(v, f"b[{i}]").reshape(-1)
+            if np.ndim(v) == 0
+            else as_float_array(v, f"b[{i}]", ndim=1)
+        )
+        for i, v in enumerate(b)
+    ]
     for i, (w, v) in enumerate(zip(W, b)):
         if v.shape != (w.shape[1],):
-            raise ValueError(f"b[{i}] must have shape ({w.shape[1]},) to match W[{i}] of shape {w.shape}; got {v.shape}")
+            raise ValueError(
+                f"b[{i}] must have shape ({w.shape[1]},) to match W[{i}] of shape {w.shape}; "
+                f"got {v.shape}"
+            )
         if i > 0 and w.shape[0] != W[i - 1].shape[1]:
-            raise ValueError(f"W[{i}] must have {W[i - 1].shape[1]} rows to follow W[{i - 1}] of shape "
-                             f"{W[i - 1].shape}; got shape {w.shape}")
+            raise ValueError(
+                f"W[{i}] must have {W[i - 1].shape[1]} rows to follow W[{i - 1}] of shape "
+                f"{W[i - 1].shape}; got shape {w.shape}"
+            )
     return W, b
 
 
@@ -528,13 +609,17 @@ def _label_grid(labels, sizes, name):
     if labels is None:
         return None
     if not isinstance(labels, (list, tuple)) or len(labels) != len(sizes):
-        raise ValueError(f"{name} must be a list with one list of names per layer ({len(sizes)} layers, "
-                         f"sizes {sizes}); got {labels!r}")
+        raise ValueError(
+            f"{name} must be a list with one list of names per layer ({len(sizes)} layers, "
+            f"sizes {sizes}); got {labels!r}"
+        )
     out = []
     for l, (names, n) in enumerate(zip(labels, sizes)):
         names = list(names)
         if len(names) != n:
-            raise ValueError(f"{name}[{l}] must name the {n} units of layer {l}; got {len(names)} names")
+            raise ValueError(
+                f"{name}[{l}] must name the {n} units of layer {l}; got {len(names)} names"
+            )
         out.append([str(s) for s in names])
     return out
 
@@ -548,9 +633,19 @@ def _bare(name):
     return name.strip().strip("$")
 
 
-def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
-                 weight_labels=None, bias_labels=None, show_biases: bool = True,
-                 fmt: str = "{:.2f}", max_labels: int = 16, title: str | None = None) -> NetworkArtists:
+def draw_network(
+    net,
+    ax=None,
+    unit_labels=None,
+    show_weights: bool = True,
+    *,
+    weight_labels=None,
+    bias_labels=None,
+    show_biases: bool = True,
+    fmt: str = "{:.2f}",
+    max_labels: int = 16,
+    title: str | None = None,
+) -> NetworkArtists:
     """Draw a layered network like the lecture figures (notebooks 01, 02, 06).
 
     ``net`` is a :class:`~nnlib.network.Network` or any object with lists ``.W`` and ``.b``,
@@ -580,7 +675,9 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
         if isinstance(value, str) and value != "names":
             raise ValueError(f"{what} must be None, 'names' or a list per layer; got {value!r}")
     if (weight_labels == "names" or bias_labels == "names") and names is None:
-        raise ValueError("weight_labels='names' and bias_labels='names' need unit_labels to build the names from")
+        raise ValueError(
+            "weight_labels='names' and bias_labels='names' need unit_labels to build the names from"
+        )
     max_labels = check_int(max_labels, "max_labels", minimum=0)
     ax = _axes(ax, figsize=(1.8 + 1.8 * len(sizes), 1.0 + 0.9 * max(sizes)))
 
@@ -592,7 +689,9 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
         positions.append(np.column_stack([np.full(n, 2.0 * l), ys]))
 
     inputs = getattr(net, "inputs", None) or []
-    distance_layers = tuple(l for l, inp in enumerate(inputs) if getattr(inp, "name", inp) == "squared_distance")
+    distance_layers = tuple(
+        l for l, inp in enumerate(inputs) if getattr(inp, "name", inp) == "squared_distance"
+    )
     colours, widths, styles = _edge_style(W, distance_layers)
     segments = [(positions[l][i], positions[l + 1][j])
                 for l, w in enumerate(W) for i in range(w.shape[0]) for j in range(w.shape[1])]
@@ -603,7 +702,9 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
     for l, pos in enumerate(positions):
         layer_units, layer_texts = [], []
         for j, (x, y) in enumerate(pos):
-            circle = Circle((x, y), radius, facecolor="white", edgecolor="k", linewidth=1.3, zorder=3)
+            circle = Circle(
+                (x, y), radius, facecolor="white", edgecolor="k", linewidth=1.3, zorder=3
+            )
             ax.add_patch(circle)
             layer_units.append(circle)
             text = names[l][j] if names is not None else (f"x{j + 1}" if l == 0 else "")
@@ -618,9 +719,14 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
         texts = np.full(w.shape, None, dtype=object)
         if show_weights and n_weights <= max_labels:
             if isinstance(weight_labels, (list, tuple)):
-                custom = np.asarray(weight_labels[l], dtype=object) if l < len(weight_labels) else None
+                custom = (
+                    np.asarray(weight_labels[l], dtype=object) if l < len(weight_labels) else None
+                )
                 if len(weight_labels) != len(W) or custom.shape != w.shape:
-                    raise ValueError(f"weight_labels[{l}] must be an array of strings of shape {w.shape} like W[{l}]")
+                    raise ValueError(
+                        f"weight_labels[{l}] must be an array of strings of shape {w.shape} "
+                        f"like W[{l}]"
+                    )
             for i in range(w.shape[0]):
                 for j in range(w.shape[1]):
                     if weight_labels == "names":
@@ -634,15 +740,25 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
                     # so their labels do not sit on the crossing point in the middle
                     t = 0.3
                     angle = np.degrees(np.arctan2(yb - ya, xb - xa))
-                    texts[i, j] = ax.text(xa + t * (xb - xa), ya + t * (yb - ya), label, fontsize=9,
-                                          ha="center", va="center", rotation=angle, rotation_mode="anchor",
-                                          zorder=2, bbox=dict(boxstyle="round,pad=0.15", fc="white",
-                                                              ec="none", alpha=0.85))
+                    texts[i, j] = ax.text(
+                        xa + t * (xb - xa),
+                        ya + t * (yb - ya),
+                        label,
+                        fontsize=9,
+                        ha="center",
+                        va="center",
+                        rotation=angle,
+                        rotation_mode="anchor",
+                        zorder=2,
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
+                    )
         weight_texts.append(texts)
 
     bias_custom = None
     if isinstance(bias_labels, (list, tuple)):
-        bias_custom = _label_grid([[""] * sizes[0]] + list(bias_labels), sizes, "bias_labels (with the input layer)")
+        bias_custom = _label_grid(
+            [[""] * sizes[0]] + list(bias_labels), sizes, "bias_labels (with the input layer)"
+        )
     numeric_b = bias_labels is None
     bias_texts = []
     for l, v in enumerate(b):
@@ -655,8 +771,18 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
                     label = bias_custom[l + 1][j]
                 else:
                     label = "b=" + fmt.format(v[j])
-                texts.append(ax.text(x, y + radius + 0.08, label, ha="center", va="bottom", fontsize=9,
-                                     color="0.15", zorder=4))
+                texts.append(
+                    ax.text(
+                        x,
+                        y + radius + 0.08,
+                        label,
+                        ha="center",
+                        va="bottom",
+                        fontsize=9,
+                        color="0.15",
+                        zorder=4,
+                    )
+                )
         bias_texts.append(texts)
 
     captions = ["input"] + [f"hidden {l}" for l in range(1, len(W))] + ["output"]
@@ -666,7 +792,9 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
         if l > 0 and activations is not None and len(activations) == len(W):
             act = activations[l - 1]
             act_name = getattr(act, "name", act)
-            caption += f"\n(distance, {act_name})" if l - 1 in distance_layers else f"\n({act_name})"
+            caption += (
+                f"\n(distance, {act_name})" if l - 1 in distance_layers else f"\n({act_name})"
+            )
         ax.text(2.0 * l, bottom, caption, ha="center", va="top", fontsize=9, color="0.3")
 
     half = (max(sizes) - 1) / 2 * gap
@@ -679,15 +807,28 @@ def draw_network(net, ax=None, unit_labels=None, show_weights: bool = True, *,
         spine.set_visible(False)
     ax.set_xlabel("layers, input on the left")
     ax.set_title("-".join(str(s) for s in sizes) + " network" if title is None else title)
-    return NetworkArtists(ax, units, positions, edges, weight_texts, bias_texts, unit_texts, fmt,
-                          numeric_weights=numeric_w, numeric_biases=numeric_b, distance_layers=distance_layers)
+    return NetworkArtists(
+        ax,
+        units,
+        positions,
+        edges,
+        weight_texts,
+        bias_texts,
+        unit_texts,
+        fmt,
+        numeric_weights=numeric_w,
+        numeric_biases=numeric_b,
+        distance_layers=distance_layers,
+    )
 
 
 # ------------------------------------------------------------------------------------------
 # digits (notebook 09): images and a confusion matrix
 
 
-def plot_digits(X, labels=None, predicted=None, ax=None, *, n_cols: int = 10, image_shape=None) -> dict:
+def plot_digits(
+    X, labels=None, predicted=None, ax=None, *, n_cols: int = 10, image_shape=None
+) -> dict:
     """Show images (one per row of ``X``) in a grid, captioned with their labels.
 
     ``X`` (N, h*w) such as :func:`nnlib.datasets.load_digits`'s (8x8) or MNIST's (28x28);
@@ -704,14 +845,20 @@ def plot_digits(X, labels=None, predicted=None, ax=None, *, n_cols: int = 10, im
     if image_shape is None:
         side = int(round(np.sqrt(D)))
         if side * side != D:
-            raise ValueError(f"rows of X have {D} pixels, not a square image; pass image_shape=(h, w)")
+            raise ValueError(
+                f"rows of X have {D} pixels, not a square image; pass image_shape=(h, w)"
+            )
         image_shape = (side, side)
     h, w = (check_int(v, "image_shape entries", minimum=1) for v in image_shape)
     if h * w != D:
-        raise ValueError(f"image_shape {(h, w)} must have h*w = {D} pixels like the rows of X; got {h * w}")
+        raise ValueError(
+            f"image_shape {(h, w)} must have h*w = {D} pixels like the rows of X; got {h * w}"
+        )
     for name, arr in (("labels", labels), ("predicted", predicted)):
         if arr is not None and np.asarray(arr).shape != (N,):
-            raise ValueError(f"{name} must have shape ({N},) like the rows of X; got {np.asarray(arr).shape}")
+            raise ValueError(
+                f"{name} must have shape ({N},) like the rows of X; got {np.asarray(arr).shape}"
+            )
     n_cols = check_int(n_cols, "n_cols", minimum=1)
     n_cols = min(n_cols, N)
     n_rows = -(-N // n_cols)
@@ -732,8 +879,17 @@ def plot_digits(X, labels=None, predicted=None, ax=None, *, n_cols: int = 10, im
             if predicted is not None:
                 caption = f"{labels[k]}→{predicted[k]}"
                 colour = "k" if labels[k] == predicted[k] else "#c62828"
-            texts.append(ax.text(pad + c * (w + pad) + w / 2 - 0.5, vpad + r * (h + vpad) - 0.7, caption,
-                                 ha="center", va="bottom", fontsize=8, color=colour))
+            texts.append(
+                ax.text(
+                    pad + c * (w + pad) + w / 2 - 0.5,
+                    vpad + r * (h + vpad) - 0.7,
+                    caption,
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=colour,
+                )
+            )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("label→prediction" if predicted is not None else "images")
@@ -749,7 +905,9 @@ def plot_confusion_matrix(labels, predicted, ax=None, *, n_classes: int | None =
     ``{"image": AxesImage, "counts": (n_classes, n_classes) int array, "texts": [...]}``.
     """
     if np.ndim(labels) != 1 or len(labels) == 0:
-        raise ValueError(f"labels must have shape (N,) with N >= 1 class numbers; got shape {np.shape(labels)}")
+        raise ValueError(
+            f"labels must have shape (N,) with N >= 1 class numbers; got shape {np.shape(labels)}"
+        )
     labels = _class_labels(labels, len(labels), "labels")
     predicted = _class_labels(predicted, len(labels), "predicted")
     k = int(max(labels.max(), predicted.max())) + 1
