@@ -310,3 +310,34 @@ def test_load_mnist_errors(tmp_path):
 def test_module_doctest():
     result = doctest.testmod(nnlib.datasets)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --- properties -------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(N=st.integers(2, 60), ratio=st.floats(0.001, 0.999), seed=st.integers(0, 2 ** 32 - 1))
+def test_split_is_a_partition_or_a_clear_error(N, ratio, seed):
+    X = np.arange(2.0 * N).reshape(N, 2)
+    labels = np.arange(N)
+    n_test = int(round(ratio * N))
+    if not 1 <= n_test <= N - 1:
+        with pytest.raises(ValueError, match="both the training and the test part need at least one"):
+            train_test_split(X, labels, test_ratio=ratio, seed=seed)
+        return
+    X_tr, X_te, l_tr, l_te = train_test_split(X, labels, test_ratio=ratio, seed=seed)
+    assert len(l_te) == n_test and len(l_tr) == N - n_test
+    assert sorted(np.concatenate([l_tr, l_te]).tolist()) == list(range(N))
+    np.testing.assert_array_equal(X_tr[:, 0], 2 * l_tr)
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(sorted(DATASETS)), n=st.integers(2, 300),
+       noise=st.floats(0.0, 2.0), seed=st.integers(0, 10 ** 6))
+def test_generators_are_balanced_and_finite_for_any_arguments(name, n, noise, seed):
+    X, labels = make_dataset(name, n=n, noise=noise, seed=seed)
+    assert X.shape == (n, 2) and np.all(np.isfinite(X))
+    assert np.bincount(labels, minlength=2).tolist() == [n // 2, n - n // 2]

@@ -300,3 +300,17 @@ def test_trace_repr_and_type():
 def test_module_doctest():
     result = doctest.testmod(nnlib.descent)
     assert result.attempted > 0 and result.failed == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(g=st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=5), threshold=st.floats(1e-3, 1e3))
+def test_clip_gradient_bounds_length_and_keeps_direction(g, threshold):
+    g = np.array(g)
+    clipped, was = clip_gradient(g, threshold)
+    length = np.linalg.norm(g)
+    assert was == (length > threshold)
+    assert np.linalg.norm(clipped) <= threshold * (1 + 1e-12) or not was
+    if was:
+        np.testing.assert_allclose(clipped * length / threshold, g, rtol=1e-9, atol=1e-12)
+    else:
+        np.testing.assert_array_equal(clipped, g)
