@@ -52,7 +52,12 @@ def blas_info() -> str:
 
 
 def machine() -> str:
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """CPU, core count, Python, and the load average (other processes skew timings)."""
+    load = "/".join(f"{v:.1f}" for v in os.getloadavg())
+    malloc = os.environ.get("MALLOC_MMAP_THRESHOLD_")
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, load average {load} at start, "
+            f"MALLOC_MMAP_THRESHOLD_={malloc or 'default'}")
 
 
 def median_time(fn, *, number: int, repeat: int, warmup: int = 3, stat=statistics.median) -> float:

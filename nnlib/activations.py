@@ -61,10 +61,18 @@ def _sigmoid(xi, lam=1.0):
     else:
         with np.errstate(over="ignore"):   # λξ = ±inf is fine: σ is then exactly 0 or 1
             z = lam * xi
-    # exp of a non-positive number never overflows; pick the algebraically equal form
-    # 1/(1+e^-z) for z >= 0 and e^z/(1+e^z) for z < 0.
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # σ(z) = 1/(1 + e^-z) for z >= 0 and e^z/(1 + e^z) for z < 0: both need only e^-|z|,
+    # which never overflows, and both keep full relative precision in the tails.
+    # Written with in-place operations because large temporaries are what costs time here.
+    e = np.abs(z)
+    if not isinstance(e, np.ndarray):   # a 0-d input gives a numpy scalar
+        e = np.asarray(e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    denominator = e + 1.0
+    np.copyto(e, 1.0, where=z >= 0)
+    e /= denominator
+    return e
 
 
 def _sigmoid_df(xi, y, lam=1.0):
@@ -86,6 +94,11 @@ def _relu(xi):
 def _relu_df(xi, y=None):
     # The derivative at 0 is taken as 0 (any value in [0, 1] is a subgradient).
     return (xi > 0).astype(np.float64)
+
+
+def _relu_backward(xi, y, dE_dy):
+    # dE_dy · σ'(ξ) with the 0/1 derivative used as a mask (no float temporary)
+    return np.multiply(dE_dy, xi > 0)
 
 
 def _leaky_relu(xi, alpha=0.01):
@@ -366,11 +379,13 @@ def _make(name, **params):
                           params={"alpha": alpha})
     _no_more(name, params)
     simple = {
-        "step": (_step, _step_df), "tanh": (_tanh, _tanh_df), "relu": (_relu, _relu_df),
+        "step": (_step, _step_df), "tanh": (_tanh, _tanh_df),
         "identity": (_identity, _identity_df), "gaussian": (_gaussian, _gaussian_df),
     }
     if name in simple:
         return Activation(name, *simple[name])
+    if name == "relu":
+        return Activation("relu", _relu, _relu_df, backward=_relu_backward)
     if name == "softmax":
         return Activation("softmax", _softmax, _softmax_jacobian, elementwise=False,
                           backward=_softmax_backward)

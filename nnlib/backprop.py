@@ -128,11 +128,12 @@ def backward(net: Network, fp: ForwardPass, dE_dy=None, *, loss=None, d=None) ->
 def _loss_and_grads(net, X, d, loss, scale=1.0):
     """Unchecked: E (sum over the batch, times ``scale``) and the gradient lists."""
     xi, y = net._forward(X)
+    E = float(loss.value(y[-1], d).sum()) * scale
     delta = _output_delta(net, loss, xi[-1], y[-1], d)
     if scale != 1.0:
-        delta = delta * scale
+        delta = np.multiply(delta, scale, out=delta if delta is not y[-1] else None)
     dW, db = _backward_from_delta(net, xi, y, delta)
-    return float(loss.value(y[-1], d).sum()) * scale, dW, db
+    return E, dW, db
 
 
 def check_data(net, X, d, loss):
