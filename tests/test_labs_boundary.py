@@ -7,7 +7,7 @@ import pytest
 
 from nnlib.datasets import features
 from nnlib.labs import decision_boundary
-from nnlib.labs.boundary import STATE_KEYS
+from nnlib.labs.boundary import CMAP, STATE_KEYS
 
 
 def train_until_perfect(lab, max_epochs):
@@ -115,7 +115,10 @@ def test_figure_shows_the_network_output_units_weights_and_losses():
     t = np.linspace(lo, hi, 40)
     x1, x2 = np.meshgrid(t, t)
     expected = lab.net(features(np.column_stack([x1.ravel(), x2.ravel()]), ["x1", "x2"]))[:, 0].reshape(40, 40)
-    np.testing.assert_allclose(lab.heatmap.get_array(), expected)
+    np.testing.assert_allclose(lab.output_grid, expected)
+    np.testing.assert_array_equal(lab.heatmap.get_array(), CMAP(expected, bytes=True))
+    # the output unit's thumbnail is the same function on the coarse grid, hidden ones in [-1, 1]
+    assert np.max(np.abs(lab.unit_values[1][0])) == pytest.approx(1.0)
     # one thumbnail per unit: 2 inputs, 3 hidden, 1 output
     assert [len(col) for col in lab.unit_images] == [2, 3, 1]
     # one line per weight, thickness growing with |w|, colour by sign
@@ -164,7 +167,7 @@ def test_grading_mode_shrinks_the_work(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     lab = decision_boundary()
     assert lab.controls["grid"].value == 30 and lab.controls["n"].value == 100
-    assert lab.heatmap.get_array().shape == (30, 30)
+    assert lab.output_grid.shape == (30, 30)
 
 
 def test_text_repr_is_the_state_line():

@@ -172,3 +172,16 @@ def test_text_repr_is_short_and_deterministic(lab):
     bundle = lab._repr_mimebundle_()
     assert bundle["text/plain"] == text
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == lab.view.model_id
+
+
+def test_the_png_in_the_widget_is_exactly_the_drawn_canvas(lab):
+    from io import BytesIO
+
+    from PIL import Image
+
+    lab.preset("gamma=0.7")
+    image = Image.open(BytesIO(lab.fig_view.png()))
+    image.load()
+    canvas = np.asarray(lab.fig_view.canvas.buffer_rgba())
+    assert image.mode == "RGB" and image.size == (canvas.shape[1], canvas.shape[0])
+    np.testing.assert_array_equal(np.asarray(image), canvas[:, :, :3])
