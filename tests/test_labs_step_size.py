@@ -185,3 +185,24 @@ def test_the_png_in_the_widget_is_exactly_the_drawn_canvas(lab):
     canvas = np.asarray(lab.fig_view.canvas.buffer_rgba())
     assert image.mode == "RGB" and image.size == (canvas.shape[1], canvas.shape[0])
     np.testing.assert_array_equal(np.asarray(image), canvas[:, :, :3])
+
+
+def test_a_burst_of_browser_events_is_drawn_once_with_the_newest_state(lab, monkeypatch):
+    import asyncio
+
+    from nnlib.labs import _base
+
+    assert not _base._handling_frontend_message()  # no kernel here: code changes draw at once
+    monkeypatch.setattr(_base, "_handling_frontend_message", lambda: True)
+
+    async def burst():
+        renders = lab.fig_view.renders
+        for gamma in (0.3, 0.4, 0.5, 0.6, 0.8):  # a slider drag: five messages in a row
+            lab.controls["gamma"].value = gamma
+        assert lab.fig_view.renders == renders  # nothing drawn while messages are queued
+        assert lab.xs[1] == pytest.approx(2.4)  # but the state is already the newest
+        await asyncio.sleep(0.1)
+        assert lab.fig_view.renders == renders + 1
+        np.testing.assert_allclose(lab.points.get_xdata()[:3], [-4.0, 2.4, -1.44])
+
+    asyncio.run(burst())

@@ -10,11 +10,12 @@ wherever ipywidgets 8 works (JupyterLab 4, Notebook 7, Binder, VS Code) and is p
 Python in a headless test.
 
 Redraw coalescing: a control change updates the lab's state at once (cheap), and asks for
-a redraw. Inside a running kernel the redraw is scheduled on the kernel's asyncio loop a
-few milliseconds later, and only one redraw is ever pending: a burst of slider messages
-that are already queued is handled first, then the figure is drawn once for the newest
-state. Outside an event loop (tests, benchmarks, plain scripts) the redraw happens
-synchronously, so a test can assert on the artists right after setting a control.
+a redraw. When the change comes from the browser (the kernel is handling a widget comm
+message), the redraw is scheduled on the kernel's asyncio loop a few milliseconds later,
+and only one redraw is ever pending: a burst of slider messages that are already queued is
+handled first, then the figure is drawn once for the newest state. Changes made by code
+(a notebook cell, a test, a benchmark) redraw synchronously, so the next statement can
+look at the artists.
 """
 from __future__ import annotations
 
@@ -49,6 +50,19 @@ def fmt(value, digits: int = 4) -> str:
     if abs(value) >= 1e5 or abs(value) < 1e-4:
         return f"{value:.{max(digits - 2, 1)}e}"
     return f"{value:.{digits}g}"
+
+
+def _handling_frontend_message() -> bool:
+    """True while the kernel handles a widget (comm) message from the browser."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        if kernel is None:
+            return False
+        return kernel.get_parent("shell").get("header", {}).get("msg_type") == "comm_msg"
+    except Exception:  # any other front end or kernel: redraw synchronously
+        return False
 
 
 def _png_chunk(tag: bytes, data: bytes) -> bytes:
@@ -266,9 +280,15 @@ class Lab:
 
     # ----- drawing ------------------------------------------------------------------------
     def request_redraw(self) -> None:
-        """Redraw now (no event loop) or once, shortly, on the kernel's loop (coalesced)."""
+        """Redraw now, or - while handling a message from the front end inside a running
+        kernel - once, shortly, on the kernel's event loop (coalesced).
+
+        Code in a cell (``lab.set(...)``, ``lab.step()``) always redraws at once, so the next
+        statement sees the new artists; only slider drags, Play ticks and clicks in the
+        browser, which can arrive in bursts, are deferred.
+        """
         loop = None
-        if self.defer_redraws:
+        if self.defer_redraws and _handling_frontend_message():
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
