@@ -69,7 +69,7 @@ def main():
     step = labs.step_size()
     add("step-size: γ slider (x², 10 steps)", alternate(step, "gamma", [0.2, 0.3, 0.7, 0.8]),
         "<= 50 ms", lambda t: t <= 0.050)
-    add("step-size: x0 slider (iterates leave the window)", alternate(step, "x0", [-4.0, -3.0, 4.5, 2.0]),
+    add("step-size: x0 slider", alternate(step, "x0", [-4.0, -3.0, 4.5, 2.0]),
         "<= 50 ms", lambda t: t <= 0.050)
     presets = ["gamma=0.2", "ping-pong", "clipping", "gamma=0.8"]
     add("step-size: preset buttons (new axis limits)", lambda i: step.preset(presets[i % 4]),
