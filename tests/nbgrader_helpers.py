@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,7 +183,9 @@ def grade_cell_scores(course: Course, assignment: str, student: str) -> dict:
     """grade_id -> (score, max_score) of every graded cell of the student's submission."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(course.db_url, COURSE_ID) as gb:
+    with Gradebook(course.db_url, COURSE_ID) as gb, warnings.catch_warnings():
+        # nbgrader's lazy relationships make SQLAlchemy warn on read-only access; harmless here
+        warnings.simplefilter("ignore")
         sub = gb.find_submission_notebook(assignment, assignment, student)
         return {g.name: (g.score, g.max_score) for g in sub.grades}
 

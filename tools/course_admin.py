@@ -2,6 +2,7 @@
 
     python tools/course_admin.py release [ASSIGNMENT ...]   regenerate exercises/ from solutions/
     python tools/course_admin.py grade   [ASSIGNMENT ...]   autograde submitted/, feedback, grades.csv
+                                       [--force]          ... grading already graded ones again
 
 Both drive nbgrader through its Python API (nbgrader.apps.NbGraderAPI) with the course
 configuration in nbgrader_config.py of the course directory (`--root`, default: this
@@ -88,7 +89,7 @@ def submissions(root: Path, names=None):
     return found
 
 
-def grade(root: Path, names, export_to: str = "grades.csv") -> int:
+def grade(root: Path, names, export_to: str = "grades.csv", force: bool = False) -> int:
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.plugins import CsvExportPlugin
 
@@ -110,7 +111,7 @@ def grade(root: Path, names, export_to: str = "grades.csv") -> int:
 
     report = []
     for name, student in pairs:
-        result = api.autograde(name, student, force=True, create=True)
+        result = api.autograde(name, student, force=force, create=True)
         if result["success"]:
             report.append((name, student, "graded", ""))
         else:
@@ -161,6 +162,8 @@ def main(argv=None) -> int:
     parser.add_argument("assignments", nargs="*", help="default: all (release) / all submitted (grade)")
     parser.add_argument("--root", type=Path, default=REPO, help="course directory (default: the repository)")
     parser.add_argument("--to", default="grades.csv", help="grade export file (grade only)")
+    parser.add_argument("--force", action="store_true",
+                        help="grade again submissions that were already autograded (grade only)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     unknown = [a for a in args.assignments if args.command == "release" and not (root / "solutions" / a).is_dir()]
@@ -169,7 +172,7 @@ def main(argv=None) -> int:
     if args.command == "release":
         names = args.assignments or [a for a in ASSIGNMENTS if (root / "solutions" / a).is_dir()]
         return release(root, names)
-    return grade(root, args.assignments, args.to)
+    return grade(root, args.assignments, args.to, args.force)
 
 
 if __name__ == "__main__":
