@@ -74,6 +74,9 @@ def test_state_line_round_trips_and_reproduces_training():
     other = decision_boundary()
     other.load_state(line)
     assert other.state_string() == line and other.epoch == 0
+    twin.load_state(line + " colour=red")  # same controls: back to epoch 0, the stray key noted
+    assert twin.epoch == 0 and "unknown key 'colour'" in html.unescape(twin.note.value)
+    np.testing.assert_array_equal(twin.net.W[0], other.net.W[0])
 
 
 def test_bad_state_lines_become_notes_not_errors():

@@ -227,7 +227,9 @@ class BoundaryLab(Lab):
         self.notes = []
         values = self.parse_state(text)
         self._set(values)
-        self._action(self.reset)
+        self.reset()  # also when the line equals the current controls: back to epoch 0
+        self._show_notes()
+        self.request_redraw()
         return self
 
     # ----- validation of the two special controls ----------------------------------------------
