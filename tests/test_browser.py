@@ -91,40 +91,61 @@ def jupyter_lab(tmp_path_factory):
     (config / "labconfig").mkdir()
     (config / "labconfig" / "page_config.json").write_text(
         '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
-    port, token = _free_port(), secrets.token_hex(16)
+    token = secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
     env.update(JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(base / "runtime"),
                JUPYTER_DATA_DIR=str(base / "data"), IPYTHONDIR=str(base / "ipython"),
                JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1",
                PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""))
+    proc = None
+    try:
+        # the free port may be taken by someone else before the server binds it: try again
+        for attempt in range(3):
+            proc, url = _start_server(base, root, env, _free_port(), token)
+            if url:
+                break
+            _stop(proc)
+        else:
+            raise RuntimeError("jupyter lab could not bind a port in 3 attempts:\n"
+                               + (base / "server.log").read_text()[-3000:])
+        yield {"url": url, "token": token, "log": base / "server.log"}
+    finally:
+        if proc is not None:
+            _stop(proc)
+
+
+def _start_server(base, root, env, port, token):
+    """Start jupyter lab; return (process, url), or (process, None) if the port was taken."""
     jupyter = Path(sys.executable).parent / "jupyter"
     cmd = [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
            "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            f"--LabApp.user_settings_dir={base / 'settings'}", f"--LabApp.workspaces_dir={base / 'workspaces'}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # CI containers run as root
-    log = open(base / "server.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log_path = base / "server.log"
+    offset = log_path.stat().st_size if log_path.exists() else 0
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError("jupyter lab exited early:\n" + (base / "server.log").read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"jupyter lab did not answer within {SERVER_START_TIMEOUT} s:\n"
-                                   + (base / "server.log").read_text()[-3000:])
-            time.sleep(0.5)
-        yield {"url": url, "token": token, "log": base / "server.log"}
-    finally:
-        _stop(proc)
-        log.close()
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            text = log_path.read_bytes()[offset:].decode(errors="replace")
+            if "already in use" in text:
+                return proc, None
+            raise RuntimeError("jupyter lab exited early:\n" + text[-3000:])
+        try:
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            _stop(proc)
+            raise RuntimeError(f"jupyter lab did not answer within {SERVER_START_TIMEOUT} s:\n"
+                               + log_path.read_text(errors="replace")[-3000:])
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
