@@ -206,3 +206,16 @@ def test_a_burst_of_browser_events_is_drawn_once_with_the_newest_state(lab, monk
         np.testing.assert_allclose(lab.points.get_xdata()[:3], [-4.0, 2.4, -1.44])
 
     asyncio.run(burst())
+
+
+def test_values_assigned_to_the_widgets_directly_are_clamped_with_a_note(lab):
+    lab.controls["gamma"].value = 9.0
+    assert lab.controls["gamma"].value == 1.5 and lab.verdict == "diverges"
+    assert "gamma=9.0 is out of range; using 1.5" in lab.notes
+    assert "out of range" in lab.note.value
+    lab.controls["gamma"].value = 9.0  # clamped to the value it already has: still noted
+    assert "gamma=9.0 is out of range; using 1.5" in lab.notes
+    lab.controls["x0"].value = float("nan")
+    assert lab.controls["x0"].value == -4.0 and "x0=nan is out of range; using -4.0" in lab.notes
+    lab.controls["gamma"].value = 0.2
+    assert lab.note.value == ""

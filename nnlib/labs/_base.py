@@ -29,10 +29,12 @@ import zlib
 
 import numpy as np
 import ipywidgets as widgets
+from traitlets import validate
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["FigureView", "Lab", "button", "encode_png", "grading_mode", "fmt"]
+__all__ = ["FigureView", "Lab", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
+           "FloatLogSlider", "BoundedIntText", "BoundedFloatText"]
 
 
 def grading_mode() -> bool:
@@ -50,6 +52,40 @@ def fmt(value, digits: int = 4) -> str:
     if abs(value) >= 1e5 or abs(value) < 1e-4:
         return f"{value:.{max(digits - 2, 1)}e}"
     return f"{value:.{digits}g}"
+
+
+def _noting(base):
+    """``base`` (a bounded ipywidgets control) that reports the values it clamps.
+
+    ipywidgets clamps an out-of-range value silently; these subclasses call
+    ``widget.on_clamp(widget, requested, used)`` first, so a lab can show a note also when a
+    value is assigned to ``lab.controls[name].value`` directly. A NaN or inf keeps the old
+    value (a bare FloatSlider would store NaN). The front end renders them as ``base``.
+    """
+
+    class Noting(base):
+        on_clamp = None
+
+        @validate("value")
+        def _validate_value(self, proposal):
+            requested = proposal["value"]
+            if isinstance(requested, float) and not math.isfinite(requested):
+                used = self.value
+            else:
+                used = super()._validate_value(proposal)
+            if used != requested and self.on_clamp is not None:
+                self.on_clamp(self, requested, used)
+            return used
+
+    Noting.__name__ = Noting.__qualname__ = base.__name__
+    return Noting
+
+
+FloatSlider = _noting(widgets.FloatSlider)
+IntSlider = _noting(widgets.IntSlider)
+FloatLogSlider = _noting(widgets.FloatLogSlider)
+BoundedIntText = _noting(widgets.BoundedIntText)
+BoundedFloatText = _noting(widgets.BoundedFloatText)
 
 
 def _handling_frontend_message() -> bool:
@@ -166,6 +202,7 @@ class Lab:
         self.view: widgets.Widget | None = None
         self._batch_depth = 0
         self._flushing = False
+        self._clamp_notes: list[str] = []
         self._pending: set[str] = set()
         self._redraw_scheduled = False
         self.redraws = 0
@@ -174,12 +211,23 @@ class Lab:
     # ----- control plumbing -------------------------------------------------------------
     def _watch(self, name: str) -> None:
         """Recompute (and redraw) whenever control ``name`` changes value."""
-        self.controls[name].observe(lambda change, name=name: self._changed(name), names="value")
+        w = self.controls[name]
+        w.observe(lambda change, name=name: self._changed(name), names="value")
+        if hasattr(w, "on_clamp"):
+            w.on_clamp = lambda widget, requested, used, name=name: self._clamped(name, requested, used)
+
+    def _clamped(self, name, requested, used) -> None:
+        """A value assigned directly to a control was out of range (see ``_noting``)."""
+        self._clamp_notes.append(f"{name}={requested!r} is out of range; using {used!r}")
+        if used == self.controls[name].value:  # no change event follows: show it now
+            self.notes, self._clamp_notes = self.notes + self._clamp_notes, []
+            self._show_notes()
 
     def _changed(self, name: str) -> None:
         self._pending.add(name)
         if self._batch_depth == 0 and not self._flushing:
-            self.notes = []  # a fresh change by hand: old notes no longer apply
+            # a fresh change by hand: old notes no longer apply, except a clamp of this change
+            self.notes, self._clamp_notes = self._clamp_notes, []
             self._flush_changes()
 
     def _flush_changes(self) -> None:

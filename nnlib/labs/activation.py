@@ -15,7 +15,7 @@ import numpy as np
 import ipywidgets as widgets
 
 from .. import activations as A
-from ._base import FigureView, Lab, fmt
+from ._base import FigureView, FloatSlider, Lab, fmt
 
 __all__ = ["ActivationLab", "activation_explorer", "EXPLORER_ACTIVATIONS", "FAMILY_BIASES", "curve"]
 
@@ -56,8 +56,8 @@ class ActivationLab(Lab):
         c = self.controls
         st = {"description_width": "70px"}
         c["activation"] = widgets.Dropdown(options=EXPLORER_ACTIVATIONS, value="sigmoid", description="σ", style=st)
-        c["b"] = widgets.FloatSlider(value=0.0, min=-4.0, max=4.0, step=0.1, description="bias b", style=st)
-        c["lam"] = widgets.FloatSlider(value=1.0, min=0.1, max=10.0, step=0.1, description="steepness λ", style=st)
+        c["b"] = FloatSlider(value=0.0, min=-4.0, max=4.0, step=0.1, description="bias b", style=st)
+        c["lam"] = FloatSlider(value=1.0, min=0.1, max=10.0, step=0.1, description="steepness λ", style=st)
         c["family"] = widgets.Checkbox(value=True, description="several biases (b = −2 … 2)", indent=False)
         c["derivative"] = widgets.Checkbox(value=True, description="derivative (dashed)", indent=False)
         for name in c:

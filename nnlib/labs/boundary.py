@@ -35,7 +35,8 @@ from ..datasets import FEATURES, features, make_dataset, train_test_split, truth
 from ..losses import loss_value
 from ..network import Network
 from ..plotting import NEGATIVE, POSITIVE
-from ._base import FigureView, Lab, button, fmt, grading_mode
+from ._base import (BoundedFloatText, BoundedIntText, FigureView, FloatLogSlider, FloatSlider, IntSlider, Lab,
+                    button, fmt, grading_mode)
 
 from ..train import train as _nnlib_train
 
@@ -118,13 +119,13 @@ class BoundaryLab(Lab):
         st = {"description_width": "80px"}
         lay = widgets.Layout(width="300px")
         c["dataset"] = widgets.Dropdown(options=DATASET_CHOICES, value="circle", description="dataset", style=st, layout=lay)
-        c["n"] = widgets.IntSlider(value=100 if small else 200, min=20, max=500, step=10, description="samples",
+        c["n"] = IntSlider(value=100 if small else 200, min=20, max=500, step=10, description="samples",
                                    style=st, layout=lay, continuous_update=False)
-        c["noise"] = widgets.FloatSlider(value=0.0, min=0.0, max=2.0, step=0.05, description="noise", style=st,
+        c["noise"] = FloatSlider(value=0.0, min=0.0, max=2.0, step=0.05, description="noise", style=st,
                                          layout=lay, continuous_update=False)
-        c["test_ratio"] = widgets.FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description="test ratio",
+        c["test_ratio"] = FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description="test ratio",
                                               style=st, layout=lay, continuous_update=False)
-        c["seed"] = widgets.BoundedIntText(value=0, min=0, max=2**31 - 1, description="seed", style=st, layout=lay)
+        c["seed"] = BoundedIntText(value=0, min=0, max=2**31 - 1, description="seed", style=st, layout=lay)
         c["features"] = widgets.SelectMultiple(options=FEATURES, value=("x1", "x2"), rows=len(FEATURES),
                                                description="features", style=st, layout=lay)
         c["hidden"] = widgets.Text(value="4, 4", description="hidden", placeholder="e.g. 4, 4",
@@ -132,12 +133,12 @@ class BoundaryLab(Lab):
         c["activation"] = widgets.Dropdown(options=ACTIVATIONS, value="tanh", description="activation", style=st,
                                            layout=lay)
         c["loss"] = widgets.Dropdown(options=LOSS_CHOICES, value="bce", description="loss", style=st, layout=lay)
-        c["gamma"] = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1, step=0.1, description="γ", style=st,
+        c["gamma"] = FloatLogSlider(value=0.1, base=10, min=-3, max=1, step=0.1, description="γ", style=st,
                                             layout=lay, readout_format=".3g")
-        c["batch"] = widgets.IntSlider(value=10, min=1, max=500, description="batch size", style=st, layout=lay)
-        c["l2"] = widgets.BoundedFloatText(value=0.0, min=0.0, max=1.0, step=0.001, description="L2", style=st,
+        c["batch"] = IntSlider(value=10, min=1, max=500, description="batch size", style=st, layout=lay)
+        c["l2"] = BoundedFloatText(value=0.0, min=0.0, max=1.0, step=0.001, description="L2", style=st,
                                            layout=lay)
-        c["grid"] = widgets.IntSlider(value=30 if small else 100, min=10, max=200, step=10, description="grid",
+        c["grid"] = IntSlider(value=30 if small else 100, min=10, max=200, step=10, description="grid",
                                       style=st, layout=lay, continuous_update=False)
         c["show_test"] = widgets.Checkbox(value=True, description="show test points", indent=False)
         c["play"] = widgets.Play(value=0, min=0, max=10**9, interval=100, show_repeat=False, description="train")

@@ -23,7 +23,7 @@ from ..activations import get_activation
 from ..datasets import TRUTH_TABLES, truth_table
 from ..network import Network
 from ..plotting import NEGATIVE, POSITIVE, draw_network
-from ._base import FigureView, Lab, button, fmt
+from ._base import FigureView, FloatSlider, Lab, button, fmt
 from .boundary import CMAP
 
 __all__ = ["NeuronLab", "XorBuilderLab", "neuron", "xor_builder", "NEURON_PRESETS", "XOR_PRESETS"]
@@ -69,7 +69,7 @@ def line_points(w1, w2, b, window=WINDOW):
 
 
 def _slider(value, description, lo=-5.0, hi=5.0, step=0.1):
-    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
+    return FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
                                style={"description_width": "40px"}, layout=widgets.Layout(width="260px"),
                                readout_format=".2f")
 

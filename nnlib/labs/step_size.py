@@ -27,7 +27,7 @@ import numpy as np
 import ipywidgets as widgets
 
 from ..descent import FUNCTIONS, gradient_descent
-from ._base import FigureView, Lab, button, fmt
+from ._base import FigureView, FloatSlider, IntSlider, Lab, button, fmt
 
 __all__ = ["StepSizeLab", "step_size", "classify", "PRESETS", "VERDICTS"]
 
@@ -134,12 +134,12 @@ class StepSizeLab(Lab):
         c = self.controls
         style = {"description_width": "70px"}
         c["function"] = widgets.Dropdown(options=list(LAB_FUNCTIONS), value="x^2", description="function", style=style)
-        c["x0"] = widgets.FloatSlider(value=-4.0, min=-5.0, max=5.0, step=0.1, description="x0", style=style)
-        c["gamma"] = widgets.FloatSlider(value=0.2, min=0.01, max=1.5, step=0.01, description="γ", style=style,
+        c["x0"] = FloatSlider(value=-4.0, min=-5.0, max=5.0, step=0.1, description="x0", style=style)
+        c["gamma"] = FloatSlider(value=0.2, min=0.01, max=1.5, step=0.01, description="γ", style=style,
                                          readout_format=".2f")
-        c["steps"] = widgets.IntSlider(value=10, min=1, max=self.max_steps, description="steps", style=style)
+        c["steps"] = IntSlider(value=10, min=1, max=self.max_steps, description="steps", style=style)
         c["clip"] = widgets.Checkbox(value=False, description="clip the gradient", indent=False)
-        c["threshold"] = widgets.FloatSlider(value=0.3, min=0.05, max=5.0, step=0.05, description="threshold",
+        c["threshold"] = FloatSlider(value=0.3, min=0.05, max=5.0, step=0.05, description="threshold",
                                              style=style)
         c["shown"] = widgets.Play(value=10, min=0, max=10, interval=400, description="play")
         for name in c:
