@@ -229,3 +229,22 @@ def test_step_button_trains_one_epoch_and_updates_the_loss(page):
     assert loss(after) != loss(before)
     after_png = _wait_changed(lambda: image.screenshot(), before_png, what="the decision-boundary figure")
     (ARTIFACTS / "05-boundary-after-step.png").write_bytes(after_png)
+
+
+def test_play_trains_epoch_after_epoch_until_paused(page):
+    lab = page.locator(".nnlib-boundary").first
+    readout = lab.locator(".nnlib-readout").first
+    epoch = lambda: int(readout.inner_text().split()[1])
+    start = epoch()
+    play_pause = lab.locator(".widget-play button").first  # the Play widget's play/pause toggle
+    play_pause.click()
+    page.wait_for_function(
+        "([el, target]) => parseInt(el.innerText.split(/\\s+/)[1]) >= target",
+        arg=[readout.element_handle(), start + 5], timeout=60_000)
+    play_pause.click()  # pause
+    time.sleep(1.0)  # let a tick that was already on its way arrive
+    paused_at = epoch()
+    time.sleep(2.0)
+    assert epoch() == paused_at  # paused: no more epochs
+    assert paused_at >= start + 5
+    lab.screenshot(path=str(ARTIFACTS / "06-boundary-after-play.png"))
