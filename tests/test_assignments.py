@@ -203,3 +203,25 @@ def test_sig_prime_check_diagnoses(bbh):
         bbh["check_sig_prime"](lambda s: s * (1 - s), seed=None)
     with pytest.raises(AssertionError, match="sig\\(s\\) itself"):
         bbh["check_sig_prime"](bbh["sig"], seed=None)
+
+
+def test_heavy_cells_shrink_while_grading(monkeypatch):
+    """The explore cells train for fewer epochs when nbgrader sets NBGRADER_EXECUTION."""
+    def explore_output(env_value):
+        if env_value is None:
+            monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+        else:
+            monkeypatch.setenv("NBGRADER_EXECUTION", env_value)
+        nb = nbformat.read(_notebook("solutions", "backprop-algorithm"), as_version=4)
+        NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+        cell = nb.cells[-1]
+        assert "NBGRADER_EXECUTION" in cell.source
+        return "".join(o.get("text", "") for o in cell.outputs)
+
+    assert "after 50 epochs" in explore_output("autograde")
+    assert "after 2000 epochs" in explore_output(None)
+    for name in ASSIGNMENTS:
+        nb = nbformat.read(_notebook("solutions", name), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "nbgrader" not in cell.metadata and ("epochs" in cell.source or "n_steps" in cell.source):
+                assert "NBGRADER_EXECUTION" in cell.source, f"{name}: an explore cell ignores NBGRADER_EXECUTION"

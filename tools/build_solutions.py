@@ -228,8 +228,8 @@ def build_neurons() -> Builder:
     _xi = _rng.uniform(-4, 4, size=25)
     _xi = _xi[np.abs(_xi) > 1e-3]
     _lam = float(_rng.uniform(0.3, 4))
-    np.testing.assert_allclose(sigmoid_prime(_xi, lam=_lam), _central(lambda s: sigmoid(s, lam=_lam), _xi), rtol=1e-6, atol=1e-10)
-    np.testing.assert_allclose(tanh_prime(_xi), _central(tanh, _xi), rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(sigmoid_prime(_xi, lam=_lam), _central(lambda s: sigmoid(s, lam=_lam), _xi), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(tanh_prime(_xi), _central(tanh, _xi), rtol=1e-6, atol=1e-8)
     np.testing.assert_array_equal(relu_prime(_xi), (_xi > 0).astype(float))
     ### END HIDDEN TESTS
     """)
