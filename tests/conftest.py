@@ -1,9 +1,11 @@
-"""Shared pytest set-up: a non-interactive matplotlib backend and float64 everywhere."""
-import os
+"""Shared pytest set-up: a non-interactive matplotlib backend for this process only.
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-import matplotlib  # noqa: E402
+The backend is chosen with ``matplotlib.use`` and *not* through the ``MPLBACKEND``
+environment variable: ``make test`` runs the course notebooks under nbval in the same
+session, and their kernels inherit the environment. With MPLBACKEND=Agg they would show no
+inline figures and nbval would report missing outputs.
+"""
+import matplotlib
 
 matplotlib.use("Agg")
 
