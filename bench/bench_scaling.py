@@ -1,6 +1,12 @@
 """Backpropagation time against the number of weights.
 
 Run:  .venv/bin/python bench/bench_scaling.py [--threads N] [--quick]
+      (one BLAS thread unless --threads is given)
+
+On Linux, glibc hands freed blocks above 128 KB back to the kernel, and every new page of
+the next large temporary then costs a page fault; on some virtual machines that dominates
+the wide layers. ``MALLOC_MMAP_THRESHOLD_=134217728 MALLOC_TRIM_THRESHOLD_=268435456`` in the
+environment keeps such blocks in the process and shows the arithmetic cost alone.
 
 For networks of several widths and depths (sigmoid hidden layers, softmax + cross-entropy,
 batch 64) it times one forward + backward pass (``backprop.gradients`` without the update)
@@ -18,7 +24,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (blas_info, fmt_time, machine, median_time, print_table,  # noqa: E402
                     setup_threads)
 
-THREADS = setup_threads()
+# One BLAS thread by default: the question is how the *work* grows with the weights, and
+# OpenBLAS switching to several threads above a matrix-size threshold would bend the curve.
+THREADS = setup_threads(default=1)
 
 import numpy as np  # noqa: E402
 
@@ -59,11 +67,13 @@ def main():
         sizes = [N_IN] + hidden + [N_OUT]
         net = Network.from_sizes(sizes, ["sigmoid"] * len(hidden) + ["softmax"], seed=0)
         n_w = sum(W.size for W in net.W)
-        number = 3 if QUICK else 20
-        # The minimum over repeats: on a shared machine the median picks up other
-        # processes' time slices, the minimum is the cost of the computation itself.
-        t = median_time(lambda: _loss_and_grads(net, X, d, loss), number=number,
-                        repeat=5 if QUICK else 21, stat=min)
+        def step():
+            _loss_and_grads(net, X, d, loss)
+        # Short timing blocks (~10 ms) and the minimum over many: on a shared machine the
+        # median picks up other processes' time slices, the minimum is the computation.
+        once = median_time(step, number=1, repeat=3, warmup=1)
+        number = max(1, int(0.01 / once))
+        t = median_time(step, number=number, repeat=5 if QUICK else 41, stat=min)
         n_weights.append(n_w)
         times.append(t)
         rows.append(["-".join(map(str, sizes)), len(hidden), n_w, fmt_time(t)])
