@@ -9,6 +9,14 @@
   shape (n,) int64 in {0, 1}; the classes have n // 2 and n - n // 2 samples, in shuffled
   order; ``noise`` is the standard deviation of Gaussian noise added to every coordinate.
   Same ``seed``, same data.
+* More than two classes: ``make_gaussians`` and ``make_spiral`` take ``n_classes`` (default 2,
+  which gives exactly the two-class data of before): k blobs on a circle, k spiral arms.
+  Labels are then 0 .. k-1 and the class sizes differ by at most one (the last ``n % k``
+  classes get one sample more). ``make_circle`` and ``make_xor`` are two-class problems by
+  nature; they accept ``n_classes=2`` only, so that every entry of ``DATASETS`` and
+  ``make_dataset`` take the same arguments. ``MULTICLASS_DATASETS`` names the sets that
+  allow more. (Deviation from docs/design.md, whose generator signature has no
+  ``n_classes``: an added keyword with a default, so every existing call is unchanged.)
 * ``train_test_split``, ``features`` (the playground's input features).
 * ``load_digits``: the 8x8 digits shipped in ``nnlib/data/digits.npz`` (see its README).
 * ``read_idx`` / ``load_mnist``: MNIST-format IDX files from a local directory. nnlib never
@@ -75,10 +83,39 @@ def truth_table(name: str):
 # 2D datasets
 
 
+#: the most classes a generator makes: one colour each in nnlib.plotting's CLASS_COLOURS
+MAX_CLASSES = 10
+
+
 def _check_generator_args(n, noise, seed):
     n = check_int(n, "n", minimum=2)
     noise = check_positive(noise, "noise", allow_zero=True)
     return n, noise, as_rng(seed)
+
+
+def _check_classes(n_classes, n, maximum=MAX_CLASSES, name=None):
+    """``n_classes`` as an int in [2, maximum] with at least one sample per class."""
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    if n_classes > maximum:
+        if name is not None:
+            raise ValueError(
+                f"n_classes must be 2 for {name} (a two-class problem); got {n_classes}; "
+                f"datasets with more classes: {list(MULTICLASS_DATASETS)}"
+            )
+        raise ValueError(f"n_classes must be <= {maximum}; got {n_classes}")
+    if n < n_classes:
+        raise ValueError(
+            f"n must be >= n_classes (at least one sample per class); got n={n}, n_classes={n_classes}"
+        )
+    return n_classes
+
+
+def _class_sizes(n, n_classes):
+    """n // k samples per class, the last n % k classes one more (k = 2: n // 2, n - n // 2)."""
+    sizes = [n // n_classes] * n_classes
+    for c in range(n_classes - n % n_classes, n_classes):
+        sizes[c] += 1
+    return sizes
 
 
 def _finish(parts, noise, rng):
@@ -95,13 +132,15 @@ def _polar(r, t):
     return np.column_stack([r * np.cos(t), r * np.sin(t)])
 
 
-def make_circle(n: int = 200, noise: float = 0.0, seed=None):
+def make_circle(n: int = 200, noise: float = 0.0, seed=None, n_classes: int = 2):
     """A disc of class 1 (radius <= 2) inside a ring of class 0 (radius 3.5 to 5).
 
     Returns ``X`` (n, 2) float64 and ``labels`` (n,) int64. Not linearly separable in
-    (x1, x2), but separable with the feature x1^2 + x2^2 (notebook 09).
+    (x1, x2), but separable with the feature x1^2 + x2^2 (notebook 09). Two classes only
+    (``n_classes`` must be 2).
     """
     n, noise, rng = _check_generator_args(n, noise, seed)
+    _check_classes(n_classes, n, maximum=2, name="circle")
     n0, n1 = n // 2, n - n // 2
     # sqrt of a uniform number spreads the points evenly over the area of the disc
     inner = _polar(2.0 * np.sqrt(rng.uniform(0, 1, n1)), rng.uniform(0, 2 * np.pi, n1))
@@ -109,14 +148,15 @@ def make_circle(n: int = 200, noise: float = 0.0, seed=None):
     return _finish([(outer, 0), (inner, 1)], noise, rng)
 
 
-def make_xor(n: int = 200, noise: float = 0.0, seed=None):
+def make_xor(n: int = 200, noise: float = 0.0, seed=None, n_classes: int = 2):
     """Points in the four quadrants of [-5, 5]^2; label 1 where exactly one of x1 > 0, x2 > 0.
 
     That is the XOR of the two signs, as in the truth table (0,1) -> 1. Points keep a gap of
     0.3 from the axes so that the noise-free set has a clear margin. Returns ``X`` (n, 2)
-    float64 and ``labels`` (n,) int64.
+    float64 and ``labels`` (n,) int64. Two classes only (``n_classes`` must be 2).
     """
     n, noise, rng = _check_generator_args(n, noise, seed)
+    _check_classes(n_classes, n, maximum=2, name="xor")
     parts = []
     for label, count in ((0, n // 2), (1, n - n // 2)):
         magnitude = rng.uniform(0.3, 5.0, size=(count, 2))
@@ -127,31 +167,43 @@ def make_xor(n: int = 200, noise: float = 0.0, seed=None):
     return _finish(parts, noise, rng)
 
 
-def make_gaussians(n: int = 200, noise: float = 0.0, seed=None):
-    """Two round Gaussian blobs of standard deviation 1: class 0 at (-2, -2), class 1 at (2, 2).
+def make_gaussians(n: int = 200, noise: float = 0.0, seed=None, n_classes: int = 2):
+    """Round Gaussian blobs of standard deviation 1, one per class.
 
-    Linearly separable up to a small overlap. Returns ``X`` (n, 2) float64 and ``labels``
-    (n,) int64.
+    Two classes (the default): class 0 at (-2, -2), class 1 at (2, 2), linearly separable up
+    to a small overlap. ``n_classes`` = k > 2: the centres lie evenly on a circle around the
+    origin, class 0 at the angle 225 degrees and the others counter-clockwise, with radius
+    ``max(2 sqrt 2, 2.5 / sin(pi / k))`` so that neighbouring centres are at least 5 apart
+    (the overlap stays small: each point is about 2.5 standard deviations from the
+    half-way line). Returns ``X`` (n, 2) float64 and ``labels`` (n,) int64 in 0 .. k-1.
     """
     n, noise, rng = _check_generator_args(n, noise, seed)
-    blob0 = rng.normal(-2.0, 1.0, size=(n // 2, 2))
-    blob1 = rng.normal(2.0, 1.0, size=(n - n // 2, 2))
-    return _finish([(blob0, 0), (blob1, 1)], noise, rng)
+    n_classes = _check_classes(n_classes, n)
+    sizes = _class_sizes(n, n_classes)
+    if n_classes == 2:
+        centres = np.array([[-2.0, -2.0], [2.0, 2.0]])  # exact, as before n_classes existed
+    else:
+        radius = max(2.0 * np.sqrt(2.0), 2.5 / np.sin(np.pi / n_classes))
+        angles = 1.25 * np.pi + 2 * np.pi * np.arange(n_classes) / n_classes
+        centres = _polar(np.full(n_classes, radius), angles)
+    parts = [(rng.normal(centres[c], 1.0, size=(sizes[c], 2)), c) for c in range(n_classes)]
+    return _finish(parts, noise, rng)
 
 
-def make_spiral(n: int = 200, noise: float = 0.0, seed=None):
-    """Two interleaved spiral arms, each winding 1.75 turns out to radius 5; arm k has label k.
+def make_spiral(n: int = 200, noise: float = 0.0, seed=None, n_classes: int = 2):
+    """Interleaved spiral arms, each winding 1.75 turns out to radius 5; arm k has label k.
 
     The hardest of the playground sets: a net needs several hidden layers or the sin
-    features. Returns ``X`` (n, 2) float64 and ``labels`` (n,) int64.
+    features. With ``n_classes`` = k arms, arm c is arm 0 turned by 2 pi c / k (for two arms
+    by 180 degrees). Returns ``X`` (n, 2) float64 and ``labels`` (n,) int64 in 0 .. k-1.
     """
     n, noise, rng = _check_generator_args(n, noise, seed)
+    n_classes = _check_classes(n_classes, n)
     parts = []
-    for label, count in ((0, n // 2), (1, n - n // 2)):
+    for label, count in enumerate(_class_sizes(n, n_classes)):
         s = np.linspace(0.0, 1.0, count, endpoint=False)
         r = 5.0 * s
-        # the second arm is the first one turned by 180 degrees
-        t = 1.75 * 2 * np.pi * s + np.pi * label
+        t = 1.75 * 2 * np.pi * s + 2 * np.pi * label / n_classes
         parts.append((_polar(r, t), label))
     return _finish(parts, noise, rng)
 
@@ -162,10 +214,14 @@ DATASETS = {
     "gaussians": make_gaussians,
     "spiral": make_spiral,
 }
+#: the sets of DATASETS that can have more than two classes (``n_classes`` up to MAX_CLASSES)
+MULTICLASS_DATASETS = ("gaussians", "spiral")
 
 
-def make_dataset(name: str, n: int = 200, noise: float = 0.0, seed=None):
-    """``DATASETS[name](n, noise, seed)``; an unknown name raises a ValueError listing DATASETS."""
+def make_dataset(name: str, n: int = 200, noise: float = 0.0, seed=None, n_classes: int = 2):
+    """``DATASETS[name](n, noise, seed, n_classes)``; an unknown name raises a ValueError
+    listing DATASETS, ``n_classes`` other than 2 for circle or xor a ValueError naming
+    ``MULTICLASS_DATASETS``."""
     if not isinstance(name, str):
         raise TypeError(
             f"name must be a string, one of {list(DATASETS)}; got {type(name).__name__}"
@@ -173,7 +229,7 @@ def make_dataset(name: str, n: int = 200, noise: float = 0.0, seed=None):
     key = name.lower()
     if key not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; expected one of {list(DATASETS)}")
-    return DATASETS[key](n=n, noise=noise, seed=seed)
+    return DATASETS[key](n=n, noise=noise, seed=seed, n_classes=n_classes)
 
 
 def train_test_split(X, labels, test_ratio: float = 0.5, seed=None):

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import nnlib.datasets
-from nnlib.datasets import (DATASETS, FEATURES, features, load_digits, load_mnist, make_dataset, read_idx,
-                            train_test_split, truth_table)
+from nnlib.datasets import (DATASETS, FEATURES, MULTICLASS_DATASETS, features, load_digits, load_mnist,
+                            make_dataset, read_idx, train_test_split, truth_table)
 
 # --- truth tables -----------------------------------------------------------------------
 
@@ -341,3 +341,90 @@ def test_generators_are_balanced_and_finite_for_any_arguments(name, n, noise, se
     X, labels = make_dataset(name, n=n, noise=noise, seed=seed)
     assert X.shape == (n, 2) and np.all(np.isfinite(X))
     assert np.bincount(labels, minlength=2).tolist() == [n // 2, n - n // 2]
+
+
+# --- more than two classes ----------------------------------------------------------------
+
+def _two_class_reference(name, n, noise, seed):
+    """The two-class gaussians and spiral written out as they were before ``n_classes``."""
+    rng = np.random.default_rng(seed)
+    if name == "gaussians":
+        parts = [(rng.normal(-2.0, 1.0, size=(n // 2, 2)), 0), (rng.normal(2.0, 1.0, size=(n - n // 2, 2)), 1)]
+    else:
+        parts = []
+        for label, count in ((0, n // 2), (1, n - n // 2)):
+            s = np.linspace(0.0, 1.0, count, endpoint=False)
+            t = 1.75 * 2 * np.pi * s + np.pi * label
+            parts.append((np.column_stack([5.0 * s * np.cos(t), 5.0 * s * np.sin(t)]), label))
+    X = np.concatenate([p for p, _ in parts])
+    labels = np.concatenate([np.full(len(p), lab, dtype=np.int64) for p, lab in parts])
+    if noise > 0:
+        X = X + rng.normal(0.0, noise, size=X.shape)
+    order = rng.permutation(len(X))
+    return X[order], labels[order]
+
+
+@pytest.mark.parametrize("name", ["gaussians", "spiral"])
+@pytest.mark.parametrize("n, noise, seed", [(200, 0.0, 0), (201, 0.3, 5), (7, 1.0, 3)])
+def test_two_classes_are_bit_for_bit_the_data_of_before(name, n, noise, seed):
+    expected = _two_class_reference(name, n, noise, seed)
+    for got in (make_dataset(name, n, noise, seed), make_dataset(name, n, noise, seed, n_classes=2),
+                DATASETS[name](n, noise, seed, 2)):
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+
+
+@pytest.mark.parametrize("name", MULTICLASS_DATASETS)
+@pytest.mark.parametrize("k", [3, 4, 10])
+@pytest.mark.parametrize("n", [10, 203])
+def test_k_class_generators_shapes_sizes_and_determinism(name, k, n):
+    X, labels = make_dataset(name, n=n, noise=0.1, seed=2, n_classes=k)
+    assert X.shape == (n, 2) and X.dtype == np.float64 and np.all(np.isfinite(X))
+    assert labels.shape == (n,) and labels.dtype == np.int64
+    counts = np.bincount(labels, minlength=k)
+    assert len(counts) == k and counts.sum() == n
+    assert counts.max() - counts.min() <= 1 and counts[0] == n // k  # the last classes get the rest
+    X2, labels2 = make_dataset(name, n=n, noise=0.1, seed=2, n_classes=k)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(labels, labels2)
+
+
+@pytest.mark.parametrize("k", [3, 4, 6])
+def test_k_gaussians_sit_evenly_on_a_circle_apart_from_each_other(k):
+    X, labels = make_dataset("gaussians", 600 * k, seed=1, n_classes=k)
+    means = np.array([X[labels == c].mean(axis=0) for c in range(k)])
+    radius = np.hypot(*means.T)
+    np.testing.assert_allclose(radius, radius.mean(), atol=0.15)
+    # class 0 at 225 degrees, the others counter-clockwise in steps of 360 / k degrees
+    angles = np.degrees(np.arctan2(means[:, 1], means[:, 0])) % 360
+    expected = (225 + 360 * np.arange(k) / k) % 360
+    gap = (angles - expected + 180) % 360 - 180
+    np.testing.assert_allclose(gap, 0, atol=3)
+    neighbours = np.hypot(*(means - np.roll(means, 1, axis=0)).T)
+    assert np.all(neighbours > 4.8)
+    for c in range(k):
+        np.testing.assert_allclose(X[labels == c].std(axis=0), 1.0, rtol=0.1)
+
+
+@pytest.mark.parametrize("k", [3, 5])
+def test_k_spiral_arms_are_rotations_of_arm_0(k):
+    X, labels = make_dataset("spiral", 40 * k, seed=0, n_classes=k)
+    arm0 = X[labels == 0]
+    key = lambda P: P[np.lexsort((P[:, 1], P[:, 0]))]  # noqa: E731
+    for c in range(1, k):
+        a = -2 * np.pi * c / k  # turning arm c back by 2 pi c / k gives arm 0
+        R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        np.testing.assert_allclose(key(X[labels == c] @ R.T), key(arm0), atol=1e-9)
+
+
+@pytest.mark.parametrize("name, kwargs, exc, match", [
+    ("circle", dict(n_classes=3), ValueError, r"n_classes must be 2 for circle .*\['gaussians', 'spiral'\]"),
+    ("xor", dict(n_classes=4), ValueError, "n_classes must be 2 for xor"),
+    ("gaussians", dict(n_classes=1), ValueError, "n_classes must be >= 2; got 1"),
+    ("spiral", dict(n_classes=11), ValueError, "n_classes must be <= 10; got 11"),
+    ("spiral", dict(n_classes=3.0), TypeError, "n_classes must be an integer"),
+    ("gaussians", dict(n=3, n_classes=4), ValueError, r"n must be >= n_classes .*got n=3, n_classes=4"),
+])
+def test_n_classes_bad_arguments(name, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        make_dataset(name, **kwargs)
