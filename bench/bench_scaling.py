@@ -11,8 +11,9 @@ environment keeps such blocks in the process and shows the arithmetic cost alone
 For networks of several widths and depths (sigmoid hidden layers, softmax + cross-entropy,
 batch 64) it times one forward + backward pass (``backprop.gradients`` without the update)
 and fits time = a + b·n_weights by least squares. Each time is the minimum over repeats
-(the machine may be shared; the minimum is the least disturbed measurement). Backpropagation costs a constant number
-of multiply-adds per weight and sample, so the fit should be close to a line (R² near 1);
+(the machine may be shared; the minimum is the least disturbed measurement).
+Backpropagation costs a constant number of multiply-adds per weight and sample, so the fit
+should be close to a line (R² near 1);
 ``a`` is the fixed per-call overhead (Python and numpy call costs per layer).
 """
 from __future__ import annotations

@@ -48,7 +48,8 @@ def blas_info() -> str:
         name = f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
     except Exception:  # older numpy: no dict mode
         pass
-    return f"numpy {np.__version__} with {name}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}"
+    threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    return f"numpy {np.__version__} with {name}, OPENBLAS_NUM_THREADS={threads}"
 
 
 def machine() -> str:

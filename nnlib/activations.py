@@ -415,7 +415,7 @@ def get_activation(spec, **params) -> Activation:
     >>> get_activation("sigmoind")
     Traceback (most recent call last):
     ...
-    ValueError: unknown activation 'sigmoind'; expected one of ['elu', 'gaussian', 'identity', 'leaky_relu', 'relu', 'sigmoid', 'softmax', 'step', 'tanh']
+    ValueError: unknown activation 'sigmoind'; expected one of ['elu', 'gaussian', ...]
     """
     if isinstance(spec, Activation):
         if params:

@@ -224,7 +224,7 @@ def backward_by_unit(net: Network, X, d, loss="half_sse") -> Gradients:
                     if name == "weighted_sum":
                         dxi_dw = y[l - 1][i]                          # ξ_j = Σ_i w_ji y_i + b_j
                     else:
-                        dxi_dw = -2.0 * (y[l - 1][i] - W[i, j])       # ξ_j = Σ_i (y_i - w_ji)² + b_j
+                        dxi_dw = -2.0 * (y[l - 1][i] - W[i, j])       # ξ_j = Σ (y_i - w_ji)² + b_j
                     dW[l - 1][i, j] += dE_dxi[j] * dxi_dw
                 db[l - 1][j] += dE_dxi[j]
 

@@ -21,7 +21,8 @@ after the epoch. With ``l2 > 0`` each step also decays the weights (not the bias
 ∂/∂W of (l2/2)·‖W‖² is added to the gradient; the reported losses are the data term only.
 
 Training never returns NaN silently: if the loss or a weight becomes inf/NaN (or the loss
-grows a million-fold over its first epoch's value, on its way to inf), training stops, the weights are restored to the start of that epoch, ``status`` is ``"diverged"``
+grows a million-fold over its first epoch's value, on its way to inf), training stops, the
+weights are restored to the start of that epoch, ``status`` is ``"diverged"``
 and a :class:`ConvergenceWarning` explains what to change. A ``target_loss`` that is not
 reached also warns (status ``"max_epochs"``).
 """

@@ -148,7 +148,8 @@ def test_backward_errors():
     fp = net.forward(np.zeros((4, 2)))
     with pytest.raises(ValueError, match="give either dE_dy"):
         backward(net, fp)
-    with pytest.raises(ValueError, match=r"dE_dy must have the shape of the output y\[L\] \(4, 1\); got \(4,\)"):
+    with pytest.raises(ValueError, match=(
+            r"dE_dy must have the shape of the output y\[L\] \(4, 1\); got \(4,\)")):
         backward(net, fp, np.zeros(4))
     with pytest.raises(ValueError, match=r"d must have shape \(4, 1\)"):
         gradients(net, np.zeros((4, 2)), np.zeros(4))

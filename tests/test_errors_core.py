@@ -13,9 +13,11 @@ def net():
 
 
 def test_unknown_names_list_the_known_ones():
-    with pytest.raises(ValueError, match=r"unknown activation 'softplus'; expected one of \[.*'relu'.*\]"):
+    with pytest.raises(ValueError, match=(
+            r"unknown activation 'softplus'; expected one of \[.*'relu'.*\]")):
         get_activation("softplus")
-    with pytest.raises(ValueError, match=r"unknown loss 'hinge'; expected one of \[.*'cross_entropy'.*\]"):
+    with pytest.raises(ValueError, match=(
+            r"unknown loss 'hinge'; expected one of \[.*'cross_entropy'.*\]")):
         get_loss("hinge")
     with pytest.raises(ValueError, match=r"unknown activation 'Relu6'"):
         Network.from_sizes("2-1", activations="Relu6")
@@ -41,13 +43,18 @@ def test_wrong_types(net):
 def test_no_silent_broadcasting(net):
     X = np.zeros((4, 2))
     # one target row for four samples would broadcast in numpy; nnlib refuses
-    with pytest.raises(ValueError, match=r"d must have shape \(4, 2\) \(one row per sample of X, one column per output unit\); got \(1, 2\)"):
+    with pytest.raises(ValueError, match=(
+            r"d must have shape \(4, 2\) \(one row per sample of X, one column per output unit\); "
+            r"got \(1, 2\)")):
         gradients(net, X, np.array([[1.0, 0.0]]), loss="cross_entropy")
-    with pytest.raises(ValueError, match=r"y and d must have the same shape \(N, m\); got \(4, 1\) and \(1, 1\)"):
+    with pytest.raises(ValueError, match=(
+            r"y and d must have the same shape \(N, m\); got \(4, 1\) and \(1, 1\)")):
         loss_value("half_sse", np.zeros((4, 1)), np.zeros((1, 1)))
-    with pytest.raises(ValueError, match=r"b\[0\] must have shape \(3,\) to match W\[0\] of shape \(2, 3\); got \(1,\)"):
+    with pytest.raises(ValueError, match=(
+            r"b\[0\] must have shape \(3,\) to match W\[0\] of shape \(2, 3\); got \(1,\)")):
         Network([np.zeros((2, 3))], [np.zeros(1)])
-    with pytest.raises(ValueError, match=r"X must have shape \(N, 2\) to match W\[0\] of shape \(2, 3\); got \(4, 1\)"):
+    with pytest.raises(ValueError, match=(
+            r"X must have shape \(N, 2\) to match W\[0\] of shape \(2, 3\); got \(4, 1\)")):
         net(np.zeros((4, 1)))
 
 
@@ -64,11 +71,15 @@ def test_nan_and_inf_are_rejected(net):
 
 def test_label_encodings(net):
     X = np.zeros((3, 2))
-    with pytest.raises(ValueError, match=r"cross_entropy needs one-hot targets d of shape \(3, 2\); got labels of shape \(3,\); use to_one_hot\(labels, 2\)"):
+    with pytest.raises(ValueError, match=(
+            r"cross_entropy needs one-hot targets d of shape \(3, 2\); got labels of shape "
+            r"\(3,\); use to_one_hot\(labels, 2\)")):
         train(net, X, np.array([0, 1, 1]), loss="cross_entropy")
     with pytest.raises(ValueError, match="every row summing to 1"):
         gradients(net, X, np.ones((3, 2)), loss="cross_entropy")
-    with pytest.raises(ValueError, match=r"bce needs targets d in \[0, 1\] \(0/1 labels or probabilities\); got values from -1 to 1"):
+    with pytest.raises(ValueError, match=(
+            r"bce needs targets d in \[0, 1\] \(0/1 labels or probabilities\); got values from -1 "
+            r"to 1")):
         backward_by_unit(Network.from_sizes("2-1", seed=0), X, np.array([[-1.0], [0.0], [1.0]]),
                          loss="bce")
     with pytest.raises(ValueError, match="labels must lie in 0..1 for n_classes=2"):
@@ -76,11 +87,13 @@ def test_label_encodings(net):
 
 
 def test_reduction_and_parameters():
-    with pytest.raises(ValueError, match=r"unknown reduction 'avg'; expected one of \['mean', 'sum'\]"):
+    with pytest.raises(ValueError, match=(
+            r"unknown reduction 'avg'; expected one of \['mean', 'sum'\]")):
         gradients(Network.from_sizes("1-1", seed=0), [[1.0]], [[1.0]], reduction="avg")
     with pytest.raises(ValueError, match="alpha must be a finite real number"):
         get_activation("elu", alpha=np.inf)
-    with pytest.raises(ValueError, match="init must be 'xavier', 'he', 'normal' or a positive number; got -1"):
+    with pytest.raises(ValueError, match=(
+            "init must be 'xavier', 'he', 'normal' or a positive number; got -1")):
         Network.from_sizes("2-1", init=-1)
     with pytest.raises(ValueError, match="l2 must be a finite number >= 0"):
         train(Network.from_sizes("1-1", seed=0), [[1.0]], [[1.0]], l2=-1.0)

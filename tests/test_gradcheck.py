@@ -31,7 +31,8 @@ def test_relative_error():
     assert relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
     assert np.isclose(relative_error([1.0], [3.0]), 0.5)
     assert relative_error([0.0], [0.0]) == 0.0
-    with pytest.raises(ValueError, match=r"a and b must have the same shape; got \(2,\) and \(3,\)"):
+    with pytest.raises(ValueError, match=(
+            r"a and b must have the same shape; got \(2,\) and \(3,\)")):
         relative_error([1.0, 2.0], [1.0, 2.0, 3.0])
 
 

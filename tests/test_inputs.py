@@ -39,7 +39,8 @@ def test_backward_matches_central_differences(name):
 
 def test_errors():
     W, b = np.zeros((2, 3)), np.zeros(3)
-    with pytest.raises(ValueError, match=r"y_prev must have shape \(N, 2\) to match W of shape \(2, 3\); got \(4, 3\)"):
+    with pytest.raises(ValueError, match=(
+            r"y_prev must have shape \(N, 2\) to match W of shape \(2, 3\); got \(4, 3\)")):
         weighted_sum(np.zeros((4, 3)), W, b)
     with pytest.raises(ValueError, match=r"b must have shape \(3,\)"):
         weighted_sum(np.zeros((4, 2)), W, np.zeros(2))

@@ -48,10 +48,11 @@ def test_fused_deltas_equal_chain_rule():
     xi = rng.normal(size=(4, 3))
     d = to_one_hot([0, 2, 1, 2], 3)
     y = softmax(xi)
-    numeric = numerical_gradient(lambda v: float(LOSSES["cross_entropy"].value(softmax(v), d).sum()), xi.copy())
+    ce, b = LOSSES["cross_entropy"], LOSSES["bce"]
+    numeric = numerical_gradient(lambda v: float(ce.value(softmax(v), d).sum()), xi.copy())
     assert relative_error(LOSSES["cross_entropy"].fused["softmax"](y, d), numeric) < 1e-7
     d01 = rng.integers(0, 2, size=(4, 3)).astype(float)
-    numeric = numerical_gradient(lambda v: float(LOSSES["bce"].value(sigmoid(v), d01).sum()), xi.copy())
+    numeric = numerical_gradient(lambda v: float(b.value(sigmoid(v), d01).sum()), xi.copy())
     assert relative_error(LOSSES["bce"].fused["sigmoid"](sigmoid(xi), d01), numeric) < 1e-7
 
 
@@ -74,13 +75,16 @@ def test_one_hot():
 
 
 def test_encoding_and_shape_errors():
-    with pytest.raises(ValueError, match=r"cross_entropy needs one-hot targets d of shape \(3, 2\); got labels of shape \(3,\); use to_one_hot\(labels, 2\)"):
+    with pytest.raises(ValueError, match=(
+            r"cross_entropy needs one-hot targets d of shape \(3, 2\); got labels of shape "
+            r"\(3,\); use to_one_hot\(labels, 2\)")):
         loss_value("cross_entropy", np.full((3, 2), 0.5), np.array([0, 1, 1]))
     with pytest.raises(ValueError, match="every row summing to 1"):
         loss_value("cross_entropy", [[0.5, 0.5]], [[1.0, 1.0]])
     with pytest.raises(ValueError, match=r"bce needs targets d in \[0, 1\]"):
         loss_value("bce", [[0.5], [0.5]], [[-1.0], [1.0]])
-    with pytest.raises(ValueError, match=r"y and d must have the same shape \(N, m\); got \(2, 2\) and \(2, 3\)"):
+    with pytest.raises(ValueError, match=(
+            r"y and d must have the same shape \(N, m\); got \(2, 2\) and \(2, 3\)")):
         loss_value("mse", np.zeros((2, 2)), np.zeros((2, 3)))
     with pytest.raises(ValueError, match="use d.reshape"):
         loss_value("mse", np.zeros((3, 1)), np.zeros(3))

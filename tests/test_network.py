@@ -47,7 +47,8 @@ def test_kth_forward_pass():
     np.testing.assert_allclose(fp.xi[1], [[0.3775, 0.3925]])
     np.testing.assert_allclose(fp.y[1], [[0.59327, 0.59688]], atol=1e-5, rtol=0)
     np.testing.assert_allclose(fp.xi[2][0, 0], 1.1059, atol=5e-5)
-    np.testing.assert_allclose(fp.y[2], [[0.75136, 0.77292]], atol=1e-5, rtol=0)  # deck cuts digits off
+    # the deck cuts digits off (0.772928 is printed 0.77292): agree to 1e-5
+    np.testing.assert_allclose(fp.y[2], [[0.75136, 0.77292]], atol=1e-5, rtol=0)
 
 
 def test_explicit_weights_are_copied_and_float64():
@@ -92,18 +93,22 @@ def test_steepness_parameter_through_activation_object():
 
 
 def test_validation_messages():
-    with pytest.raises(ValueError, match=r"W\[1\] must have 4 rows to follow W\[0\] of shape \(2, 4\); got shape \(3, 2\)"):
+    with pytest.raises(ValueError, match=(
+            r"W\[1\] must have 4 rows to follow W\[0\] of shape \(2, 4\); got shape \(3, 2\)")):
         Network([np.zeros((2, 4)), np.zeros((3, 2))], [np.zeros(4), np.zeros(2)])
-    with pytest.raises(ValueError, match=r"b\[0\] must have shape \(4,\) to match W\[0\] of shape \(2, 4\); got \(3,\)"):
+    with pytest.raises(ValueError, match=(
+            r"b\[0\] must have shape \(4,\) to match W\[0\] of shape \(2, 4\); got \(3,\)")):
         Network([np.zeros((2, 4))], [np.zeros(3)])
     with pytest.raises(ValueError, match="one entry per weight layer"):
         Network([np.zeros((2, 4))], [])
     net = Network.from_sizes("2-4", seed=0)
-    with pytest.raises(ValueError, match=r"X must have shape \(N, 2\) to match W\[0\] of shape \(2, 4\); got \(5, 3\)"):
+    with pytest.raises(ValueError, match=(
+            r"X must have shape \(N, 2\) to match W\[0\] of shape \(2, 4\); got \(5, 3\)")):
         net.forward(np.zeros((5, 3)))
     with pytest.raises(ValueError, match="X contains NaN"):
         net([np.nan, 1.0])
-    with pytest.raises(ValueError, match="activations must be one name for all layers or a list of 2"):
+    with pytest.raises(ValueError, match=(
+            "activations must be one name for all layers or a list of 2")):
         Network.from_sizes("2-3-1", activations=["relu"])
     with pytest.raises(ValueError, match="sizes must look like '2-4-3-2'"):
         parse_sizes("2-x-1")

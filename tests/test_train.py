@@ -98,7 +98,8 @@ def test_target_not_reached_warns():
     assert h.status == "max_epochs" and h.epochs == 5
 
 
-@pytest.mark.parametrize("acts, gamma", [(["relu", "identity"], 10.0), (["identity", "identity"], 1e3)])
+@pytest.mark.parametrize("acts, gamma",
+                         [(["relu", "identity"], 10.0), (["identity", "identity"], 1e3)])
 def test_divergence_stops_with_status_and_no_nan(acts, gamma):
     net = Network.from_sizes("2-8-1", acts, seed=1)
     with pytest.warns(ConvergenceWarning, match="diverged in epoch .*Try a smaller gamma"):
@@ -157,4 +158,5 @@ def test_train_errors():
         train(net, X4, XOR, batch_size=2, seed="0")
     from nnlib.backprop import Gradients
     with pytest.raises(ValueError, match=r"grads.dW\[0\] and grads.db\[0\] must have the shapes"):
-        sgd_step(net, Gradients([np.zeros((3, 2)), np.zeros((2, 1))], [np.zeros(2), np.zeros(1)]), 0.1)
+        sgd_step(net, Gradients([np.zeros((3, 2)), np.zeros((2, 1))],
+                                [np.zeros(2), np.zeros(1)]), 0.1)
