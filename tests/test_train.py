@@ -160,3 +160,31 @@ def test_train_errors():
     with pytest.raises(ValueError, match=r"grads.dW\[0\] and grads.db\[0\] must have the shapes"):
         sgd_step(net, Gradients([np.zeros((3, 2)), np.zeros((2, 1))],
                                 [np.zeros(2), np.zeros(1)]), 0.1)
+
+
+def test_progress_in_a_notebook_updates_one_display(monkeypatch):
+    """In Jupyter the status line is one display that is updated in place (no tqdm)."""
+    import IPython
+    import IPython.display
+
+    class ZMQInteractiveShell:          # the class name is what train() looks for
+        pass
+
+    shown = []
+
+    class Handle:
+        def update(self, obj):
+            shown.append(obj.data)
+
+    def fake_display(obj, display_id=None):
+        assert display_id is True
+        shown.append(obj.data)
+        return Handle()
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: ZMQInteractiveShell())
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    net = Network.from_sizes("2-2-1", seed=0)
+    train(net, X4, XOR, epochs=4, progress=True, X_val=X4, d_val=XOR)
+    assert shown[0] == "" and len(shown) >= 2
+    assert shown[-1].startswith("epoch 4/4  train loss") and "val loss" in shown[-1]
+    assert shown[-1].endswith("max_epochs")
