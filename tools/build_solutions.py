@@ -642,17 +642,20 @@ def build_backprop_by_hand() -> Builder:
     intro(b, "Backpropagation by hand",
           [("notebook 06, backpropagation by hand", "06-backprop-by-hand.ipynb")],
           r"""
-          The 2-2-1 sigmoid network of the Rostock slides: inputs x, y; hidden units
-          o_1 = sig(w_x1 x + w_y1 y + t_1) and o_2 = sig(w_x2 x + w_y2 y + t_2) (the slides print
-          "o_1 = sig(i_2 + t_2)" for the second unit, a typo for o_2); output
-          N = sig(w_1z o_1 + w_2z o_2 + t_z); error E(x, y, z) = (N - z)² for the target z.
+          The 2-2-1 sigmoid network of the Rostock slides, with inputs $x, y$, target $z$ and
 
-          Derive each partial derivative of E on paper and type the **closed form**: an
-          expression in x, y, z, the parameters and the values o_1, o_2, N that `forward`
-          returns. The graders compare your formulas with central differences of E at random
-          parameter points drawn when your notebook is graded, and tell you which usual mistake
-          a wrong formula shows. Calling a library gradient (nnlib's backprop or numerical
-          gradient) or differentiating `error` numerically does not count and is detected.
+          $$o_1 = \mathrm{sig}(w_{x1} x + w_{y1} y + t_1), \qquad
+            o_2 = \mathrm{sig}(w_{x2} x + w_{y2} y + t_2), \qquad
+            N = \mathrm{sig}(w_{1z} o_1 + w_{2z} o_2 + t_z), \qquad E(x, y, z) = (N - z)^2 .$$
+
+          (The slides print $o_1 = \mathrm{sig}(i_2 + t_2)$ for the second hidden unit: a typo
+          for $o_2$.) Derive each partial derivative of $E$ on paper and type the **closed
+          form**: an expression in $x, y, z$, the parameters and the values $o_1, o_2, N$ that
+          `forward` returns. The graders compare your formulas with central differences of $E$
+          at random parameter points drawn when your notebook is graded, and say which usual
+          mistake a wrong formula shows. Calling a library gradient (nnlib's backprop or
+          numerical gradient) or differentiating `error` numerically does not count and is
+          detected.
           """)
     b.locked("network_and_checks", (CHECKS / "backprop_by_hand.py").read_text())
     b.md("""
