@@ -59,7 +59,8 @@ def test_state_line_round_trips_and_reproduces_training():
                             loss="half_sse", gamma=10 ** -1.5, batch=7, l2=0.001, grid=60)
     line = lab.state_string()
     assert "\n" not in line and line.startswith("dataset=spiral ")
-    assert [part.split("=")[0] for part in line.split()] == STATE_KEYS
+    # a two-class line leaves out "classes" (it reads exactly as before the control existed)
+    assert [part.split("=")[0] for part in line.split()] == [k for k in STATE_KEYS if k != "classes"]
     assert "features=x1,x2,sin(x1),x1*x2" in line and "hidden=5,3" in line
     twin = decision_boundary(state=line)
     assert twin.state_string() == line

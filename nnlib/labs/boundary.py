@@ -17,11 +17,29 @@ line such as ``"dataset=xor n=200 noise=0 ... seed=0"``; ``decision_boundary(sta
 restores it, so a teacher can hand a configuration to students.
 
 Beyond the playground: the loss can be cross-entropy (``bce``, the default) or squared
-error (``half_sse``) and the AND/OR/XOR truth tables are datasets of their own.
+error (``half_sse``), the AND/OR/XOR truth tables are datasets of their own, and:
+
+* **more than two classes** (control ``classes``: 2, 3 or 4, for the Gaussian blobs and the
+  spiral): the output layer is then k softmax units, the loss categorical cross-entropy
+  (``cross_entropy``, chosen by ``loss=bce``) or squared error (``half_sse``) on one-hot
+  targets (:func:`nnlib.losses.to_one_hot`); the heatmap shows the winning class in its
+  colour with the confidence as intensity; accuracy counts the argmax. The one-line state
+  writes ``classes=k`` only for k != 2, so every two-class line is exactly what it was
+  before the control existed, and a line without it means two classes;
+* **editable weights**: pick any weight or bias (``weight_controls["param"]``, labelled
+  ``"W1[0,2] (x1 -> h1.3)"``, or ``set_weight(layer, i, j, value)`` /
+  ``set_bias(layer, j, value)`` / ``set_param("W1[0,2]", value)``) and set its value; the
+  heatmaps, the diagram and the loss readout follow at once and training continues from the
+  edited value. Layers are numbered as in the course (``W1`` = ``net.W[0]``, from layer 0
+  to layer 1), unit indices from 0 as in ``net.W[l-1][i, j]``. Values beyond
+  +-``WEIGHT_LIMIT`` are clamped, NaN/inf and bad indices are rejected, each with a note.
+  An edit replaces the last point of the loss curves (the loss of the network as it now
+  stands); edits are not part of the one-line state.
 """
 from __future__ import annotations
 
 import html
+import re
 import shlex
 import warnings
 
@@ -29,12 +47,12 @@ import numpy as np
 import ipywidgets as widgets
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import Rectangle
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, to_rgb
 
-from ..datasets import FEATURES, features, make_dataset, train_test_split, truth_table
-from ..losses import loss_value
+from ..datasets import FEATURES, MULTICLASS_DATASETS, features, make_dataset, train_test_split, truth_table
+from ..losses import loss_value, to_one_hot
 from ..network import Network
-from ..plotting import NEGATIVE, POSITIVE
+from ..plotting import CLASS_COLOURS, NEGATIVE, POSITIVE
 from ._base import (BoundedFloatText, BoundedIntText, FigureView, FloatLogSlider, FloatSlider, IntSlider, Lab,
                     button, fmt, grading_mode)
 
@@ -42,14 +60,17 @@ from ..train import train as _nnlib_train
 
 __all__ = ["BoundaryLab", "decision_boundary", "DATASET_CHOICES", "STATE_KEYS"]
 
-DATASET_CHOICES = [("circle", "circle"), ("XOR (clouds)", "xor"), ("two Gaussians", "gaussians"),
+DATASET_CHOICES = [("circle", "circle"), ("XOR (clouds)", "xor"), ("Gaussian blobs", "gaussians"),
                    ("spiral", "spiral"), ("AND truth table", "and-table"), ("OR truth table", "or-table"),
                    ("XOR truth table", "xor-table")]
 ACTIVATIONS = ["tanh", "sigmoid", "relu", "leaky_relu", "elu", "identity"]
 LOSS_CHOICES = [("cross-entropy", "bce"), ("squared error", "half_sse")]
-#: the keys of the one-line state, in the order they are written
-STATE_KEYS = ["dataset", "n", "noise", "test_ratio", "seed", "features", "hidden", "activation",
+CLASS_CHOICES = [("2 classes", 2), ("3 classes", 3), ("4 classes", 4)]
+#: the keys of the one-line state, in the order they are written ("classes" only when not 2)
+STATE_KEYS = ["dataset", "classes", "n", "noise", "test_ratio", "seed", "features", "hidden", "activation",
               "loss", "gamma", "batch", "l2", "grid"]
+#: edited weights and biases are clamped to [-WEIGHT_LIMIT, WEIGHT_LIMIT]
+WEIGHT_LIMIT = 10.0
 MAX_LAYERS, MAX_UNITS = 4, 8
 #: where the network diagram sits in the figure, and the unit thumbnails' resolution
 DIAGRAM = [0.0, 0.02, 0.41, 0.96]
@@ -57,7 +78,34 @@ THUMB = 24
 
 # the library's colours (nnlib.plotting): blue for class 1 / positive, orange for class 0 / negative
 ORANGE, BLUE = NEGATIVE, POSITIVE
-CMAP = LinearSegmentedColormap.from_list("nnlib_playground", [ORANGE, "#e8eaeb", BLUE])
+NEUTRAL = "#e8eaeb"
+CMAP = LinearSegmentedColormap.from_list("nnlib_playground", [ORANGE, NEUTRAL, BLUE])
+_NEUTRAL_RGB = np.array(to_rgb(NEUTRAL))
+_CLASS_RGB = np.array([to_rgb(c) for c in CLASS_COLOURS])
+
+
+def class_rgba(P) -> np.ndarray:
+    """RGBA bytes (..., 4) for class probabilities ``P`` (..., k): the winning class's colour,
+    blended from the neutral grey by the confidence (max P - 1/k) / (1 - 1/k) in [0, 1]."""
+    P = np.asarray(P, dtype=np.float64)
+    k = P.shape[-1]
+    win = np.argmax(P, axis=-1)
+    conf = np.clip((np.max(P, axis=-1) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
+    rgb = _NEUTRAL_RGB + conf[..., None] * (_CLASS_RGB[win] - _NEUTRAL_RGB)
+    out = np.empty(P.shape[:-1] + (4,), dtype=np.uint8)
+    out[..., :3] = np.round(255 * rgb)
+    out[..., 3] = 255
+    return out
+
+
+def _shade_rgba(v, colour_index: int) -> np.ndarray:
+    """RGBA bytes for values ``v`` in [0, 1]: neutral grey (0) to class colour ``colour_index`` (1)."""
+    v = np.clip(np.asarray(v, dtype=np.float64), 0.0, 1.0)
+    rgb = _NEUTRAL_RGB + v[..., None] * (_CLASS_RGB[colour_index] - _NEUTRAL_RGB)
+    out = np.empty(v.shape + (4,), dtype=np.uint8)
+    out[..., :3] = np.round(255 * rgb)
+    out[..., 3] = 255
+    return out
 
 
 def parse_hidden(text) -> tuple[list[int], list[str]]:
@@ -102,12 +150,18 @@ def _short(v) -> str:
 class BoundaryLab(Lab):
     """Train a small network on a 2D dataset and watch its decision boundary.
 
-    Controls: ``dataset``, ``n``, ``noise``, ``test_ratio``, ``seed``, ``features``,
-    ``hidden`` (text such as ``"4, 4"``), ``activation``, ``loss``, ``gamma``, ``batch``,
-    ``l2``, ``grid``, ``show_test``, ``play`` (a Play widget; each tick is one epoch).
+    Controls: ``dataset``, ``classes`` (2, 3, 4), ``n``, ``noise``, ``test_ratio``, ``seed``,
+    ``features``, ``hidden`` (text such as ``"4, 4"``), ``activation``, ``loss``, ``gamma``,
+    ``batch``, ``l2``, ``grid``, ``show_test``, ``play`` (a Play widget; each tick is one epoch).
     Buttons: ``step`` (one epoch), ``reset`` (new initial weights from the seed, epoch 0),
     ``regenerate`` (seed + 1: new data). State: ``net``, ``epoch``, ``train_loss`` and
     ``test_loss`` (per epoch, index 0 before training), ``accuracy()``.
+
+    Weight editor (not part of the state line): ``weight_controls`` holds ``param`` (a
+    Dropdown of every weight and bias, see :meth:`weight_names`), ``value`` (a FloatText) and
+    ``slider`` (a FloatSlider); changing ``value`` or ``slider`` edits the chosen parameter.
+    From code: :meth:`set_weight`, :meth:`set_bias`, :meth:`set_param`, :meth:`get_param`;
+    ``edits`` lists ``(name, value, epoch)`` of the edits since the last reset.
     """
 
     lab_name = "BoundaryLab"
@@ -119,6 +173,7 @@ class BoundaryLab(Lab):
         st = {"description_width": "80px"}
         lay = widgets.Layout(width="300px")
         c["dataset"] = widgets.Dropdown(options=DATASET_CHOICES, value="circle", description="dataset", style=st, layout=lay)
+        c["classes"] = widgets.Dropdown(options=CLASS_CHOICES, value=2, description="classes", style=st, layout=lay)
         c["n"] = IntSlider(value=100 if small else 200, min=20, max=500, step=10, description="samples",
                                    style=st, layout=lay, continuous_update=False)
         c["noise"] = FloatSlider(value=0.0, min=0.0, max=2.0, step=0.05, description="noise", style=st,
@@ -152,17 +207,40 @@ class BoundaryLab(Lab):
         self.buttons["regenerate"] = button("regenerate", "regenerate", "seed + 1: draw new data")
         self.buttons["regenerate"].on_click(lambda _b: self.set(seed=self.controls["seed"].value + 1))
 
+        # the weight editor: not controls of the state line, but widgets all the same
+        self._syncing = False
+        self.edits: list[tuple[str, float, int]] = []
+        wl = widgets.Layout(width="auto")
+        self.weight_controls = {
+            "param": widgets.Dropdown(options=[], description="edit", style={"description_width": "40px"},
+                                      layout=widgets.Layout(width="260px")),
+            "value": widgets.FloatText(value=0.0, description="value", step=0.1, continuous_update=False,
+                                       style={"description_width": "40px"}, layout=widgets.Layout(width="150px")),
+            "slider": widgets.FloatSlider(value=0.0, min=-WEIGHT_LIMIT, max=WEIGHT_LIMIT, step=0.01,
+                                          readout=False, layout=widgets.Layout(width="220px")),
+        }
+        self.weight_controls["param"].observe(lambda ch: self._weight_widget("param", ch["new"]), names="value")
+        self.weight_controls["value"].observe(lambda ch: self._weight_widget("value", ch["new"]), names="value")
+        self.weight_controls["slider"].observe(lambda ch: self._weight_widget("slider", ch["new"]), names="value")
+        for w in self.weight_controls.values():
+            w.add_class("nnlib-weight-editor")
+        editor = widgets.HBox([self.weight_controls["param"], self.weight_controls["value"],
+                               self.weight_controls["slider"],
+                               widgets.HTML(f"<span style='font-size:85%'>(clamped to ±{WEIGHT_LIMIT:g}; "
+                                            f"training goes on from the edited value)</span>")], layout=wl)
+
         self.fig_view = FigureView((11.0, 4.4), dpi=60 if small else 80)
         self.views = [self.fig_view]
         self.state_text = widgets.HTML()
         self.state_text.add_class("nnlib-state")
-        data_box = widgets.VBox([c["dataset"], c["n"], c["noise"], c["test_ratio"],
+        data_box = widgets.VBox([c["dataset"], c["classes"], c["n"], c["noise"], c["test_ratio"],
                                  widgets.HBox([c["seed"], self.buttons["regenerate"]])])
         net_box = widgets.VBox([c["features"], c["hidden"], c["activation"], c["loss"]])
         train_box = widgets.VBox([c["gamma"], c["batch"], c["l2"], c["grid"], c["show_test"],
                                   widgets.HBox([c["play"], self.buttons["step"], self.buttons["reset"]])])
         self.view = widgets.VBox([
             widgets.HBox([data_box, net_box, train_box]),
+            editor,
             self.readout, self.note, self.fig_view.image, self.state_text,
         ])
         self.view.add_class("nnlib-lab")
@@ -186,7 +264,11 @@ class BoundaryLab(Lab):
         out = []
         for key in STATE_KEYS:
             v = c[key].value
-            if key == "features":
+            if key == "classes":
+                if int(v) == 2:
+                    continue  # two-class lines stay exactly as they were before this key existed
+                v = int(v)
+            elif key == "features":
                 v = ",".join(v)
             elif key == "hidden":
                 v = ",".join(str(k) for k in self.hidden)
@@ -220,7 +302,9 @@ class BoundaryLab(Lab):
                 except ValueError:
                     self.notes.append(f"state: {key}={raw!r} is not a number; ignored")
                     continue
-                values[key] = int(num) if key in ("n", "seed", "batch", "grid") and num == int(num) else num
+                values[key] = int(num) if key in ("n", "seed", "batch", "grid", "classes") and num == int(num) else num
+        # a line without "classes" is a two-class line (written before the key existed, or k = 2)
+        values.setdefault("classes", 2)
         return values
 
     def load_state(self, text: str):
@@ -249,6 +333,18 @@ class BoundaryLab(Lab):
             sizes, notes = parse_hidden(value)
             self.notes.extend(notes)
             return ", ".join(str(k) for k in sizes)
+        if name == "classes":
+            options = [v for _, v in CLASS_CHOICES]
+            if not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating)) \
+                    and np.isfinite(value) and value == int(value):
+                k = int(value)
+                if k in options:
+                    return k
+                used = min(max(k, options[0]), options[-1])
+                self.notes.append(f"classes={value!r} is outside [{options[0]}, {options[-1]}]; clamped to {used}")
+                return used
+            self.notes.append(f"classes={value!r} is not one of {options}; kept {self.controls['classes'].value}")
+            return self.controls["classes"].value
         return super().clamp(name, value)
 
     # ----- state updates -----------------------------------------------------------------------
@@ -259,6 +355,19 @@ class BoundaryLab(Lab):
     @property
     def is_table(self) -> bool:
         return self.controls["dataset"].value.endswith("-table")
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.controls["classes"].value)
+
+    @property
+    def loss_name(self) -> str:
+        """The nnlib loss in use: ``bce`` / ``half_sse`` for two classes (one sigmoid output);
+        with k > 2 softmax outputs the cross-entropy choice is ``cross_entropy``."""
+        loss = self.controls["loss"].value
+        if self.n_classes > 2 and loss == "bce":
+            return "cross_entropy"
+        return loss
 
     def _recompute(self, changed):
         data_keys = {"dataset", "n", "noise", "test_ratio", "seed"}
@@ -272,11 +381,23 @@ class BoundaryLab(Lab):
             clean = ", ".join(str(k) for k in sizes)
             if clean != self.controls["hidden"].value:
                 self.controls["hidden"].value = clean
+        if changed & {"classes", "dataset"} and self.n_classes > 2 \
+                and self.controls["dataset"].value not in MULTICLASS_DATASETS:
+            name = self.controls["dataset"].value
+            if "classes" in changed:
+                # asking for k classes is the more specific wish: take a set that has them
+                self.notes.append(f"classes: {name} has two classes; switched to the Gaussian blobs "
+                                  f"(more classes: {', '.join(MULTICLASS_DATASETS)})")
+                self.controls["dataset"].value = "gaussians"
+            else:
+                self.notes.append(f"classes: {name} has two classes; classes set back to 2")
+                self.controls["classes"].value = 2
+            changed = changed | {"dataset"}
         if changed & data_keys:
             self._make_data()
         if changed & (data_keys | {"features", "grid"}):
             self._make_grid()
-        if changed & (data_keys | {"features", "hidden", "activation", "loss"}):
+        if changed & (data_keys | {"classes", "features", "hidden", "activation", "loss"}):
             self.reset(redraw=False)
         if "play" in changed:
             value = self.controls["play"].value
@@ -297,7 +418,7 @@ class BoundaryLab(Lab):
                               "(noise and test ratio do not apply)")
         else:
             X, labels = make_dataset(c["dataset"].value, n=int(c["n"].value), noise=float(c["noise"].value),
-                                     seed=seed)
+                                     seed=seed, n_classes=self.n_classes)
             self.X_train, self.X_test, self.l_train, self.l_test = train_test_split(
                 X, labels, float(c["test_ratio"].value), seed=seed + 1)
             self.window = (-6.0, 6.0)
@@ -319,8 +440,9 @@ class BoundaryLab(Lab):
     def reset(self, redraw: bool = True):
         """New initial weights (from the seed), epoch 0, empty loss curves."""
         c = self.controls
-        sizes = [len(c["features"].value), *self.hidden, 1]
-        acts = [c["activation"].value] * len(self.hidden) + ["sigmoid"]
+        k = self.n_classes
+        sizes = [len(c["features"].value), *self.hidden, 1 if k == 2 else k]
+        acts = [c["activation"].value] * len(self.hidden) + ["sigmoid" if k == 2 else "softmax"]
         init = "he" if c["activation"].value in ("relu", "leaky_relu", "elu") else "xavier"
         seed = int(c["seed"].value)
         self.net = Network.from_sizes(sizes, activations=acts, seed=seed + 2, init=init)
@@ -328,18 +450,29 @@ class BoundaryLab(Lab):
         self.epoch = 0
         self.diverged = False
         self.train_loss, self.test_loss = [], []
+        self.edits = []
         self._record()
+        self._weight_options()
         if redraw:
             self._update_text()
 
     def _targets(self, labels):
-        return labels.reshape(-1, 1).astype(np.float64)
+        """Targets d: the label as a (N, 1) column for two classes, one-hot (N, k) for k > 2."""
+        if self.n_classes == 2:
+            return labels.reshape(-1, 1).astype(np.float64)
+        return to_one_hot(labels, self.n_classes)
+
+    def _losses(self) -> tuple[float, float]:
+        """Mean data loss per sample of the current network, train and test."""
+        loss = self.loss_name
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return (loss_value(loss, self.net(self.F_train), self._targets(self.l_train), "mean"),
+                    loss_value(loss, self.net(self.F_test), self._targets(self.l_test), "mean"))
 
     def _record(self):
-        loss = self.controls["loss"].value
-        with np.errstate(over="ignore", invalid="ignore"):
-            self.train_loss.append(loss_value(loss, self.net(self.F_train), self._targets(self.l_train), "mean"))
-            self.test_loss.append(loss_value(loss, self.net(self.F_test), self._targets(self.l_test), "mean"))
+        train_loss, test_loss = self._losses()
+        self.train_loss.append(train_loss)
+        self.test_loss.append(test_loss)
 
     def train_epochs(self, k: int = 1, redraw: bool = True):
         """Train ``k`` epochs with the current γ, batch size and L2 (one frame each in play)."""
@@ -352,7 +485,7 @@ class BoundaryLab(Lab):
             # the weights; in the lab that becomes a note and playing stops.
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                history = _nnlib_train(self.net, self.F_train, d, loss=c["loss"].value,
+                history = _nnlib_train(self.net, self.F_train, d, loss=self.loss_name,
                                        gamma=float(c["gamma"].value), epochs=1, batch_size=batch,
                                        l2=float(c["l2"].value), seed=self._shuffle_rng)
             if history.status == "diverged":
@@ -379,12 +512,19 @@ class BoundaryLab(Lab):
         self._show_notes()
         self.request_redraw()
 
-    def accuracy(self, which: str = "train") -> float:
-        """Fraction of correctly classified points (output > 0.5 means class 1)."""
-        F, labels = (self.F_train, self.l_train) if which == "train" else (self.F_test, self.l_test)
+    def predict_classes(self, F) -> np.ndarray:
+        """Class numbers for feature rows ``F``: output > 0.5 for two classes, else the argmax."""
         with np.errstate(over="ignore", invalid="ignore"):
-            pred = (self.net(F)[:, 0] > 0.5).astype(np.int64)
-        return float(np.mean(pred == labels))
+            out = self.net(F)
+        if out.shape[1] == 1:
+            return (out[:, 0] > 0.5).astype(np.int64)
+        return np.argmax(out, axis=1).astype(np.int64)
+
+    def accuracy(self, which: str = "train") -> float:
+        """Fraction of correctly classified points (output > 0.5 means class 1; with k > 2
+        classes the largest softmax output wins)."""
+        F, labels = (self.F_train, self.l_train) if which == "train" else (self.F_test, self.l_test)
+        return float(np.mean(self.predict_classes(F) == labels))
 
     def _update_text(self):
         sizes = "-".join(str(k) for k in self.net.sizes)
@@ -392,9 +532,166 @@ class BoundaryLab(Lab):
             f"<b>epoch {self.epoch}</b> · train loss <b>{fmt(self.train_loss[-1])}</b> · "
             f"test loss <b>{fmt(self.test_loss[-1])}</b> · train accuracy {100 * self.accuracy('train'):.1f}% · "
             f"test accuracy {100 * self.accuracy('test'):.1f}% · network {sizes} "
-            f"({self.net.n_params} parameters), hidden {self.controls['activation'].value}, sigmoid output")
+            f"({self.net.n_params} parameters), hidden {self.controls['activation'].value}, "
+            + ("sigmoid output" if self.n_classes == 2 else
+               f"softmax output ({self.n_classes} classes, {self.loss_name})"))
+        edited = ""
+        if self.edits:
+            edited = (f" · {len(self.edits)} weight edit{'s' if len(self.edits) > 1 else ''} since the reset "
+                      f"(not recorded in the line)")
         self.state_text.value = (f"<span style='font-size:85%'>state: <code>{html.escape(self.state_string())}"
-                                 f"</code></span>")
+                                 f"</code>{edited}</span>")
+        self._sync_weight_widgets()
+
+    # ----- editing single weights ---------------------------------------------------------------
+    def unit_names(self) -> list[list[str]]:
+        """Names of the units, layer by layer: the features, ``h1.1`` ... (hidden layer 1, unit
+        1), and ``out`` (one sigmoid unit) or ``class 0`` ... ``class k-1`` (softmax units)."""
+        sizes = self.net.sizes
+        names = [list(self.controls["features"].value)]
+        for l, n in enumerate(sizes[1:-1], start=1):
+            names.append([f"h{l}.{j + 1}" for j in range(n)])
+        names.append(["out"] if sizes[-1] == 1 else [f"class {j}" for j in range(sizes[-1])])
+        return names
+
+    def weight_names(self) -> list[tuple[str, str]]:
+        """``(label, name)`` of every weight and bias: ``("W1[0,2] (x1 -> h1.3)", "W1[0,2]")``,
+        ..., ``("b2[0] (bias of out)", "b2[0]")``. ``Wl[i,j]`` is ``net.W[l-1][i, j]``."""
+        units = self.unit_names()
+        out = []
+        for l in range(1, self.net.L + 1):
+            n_from, n_to = self.net.W[l - 1].shape
+            for j in range(n_to):
+                for i in range(n_from):
+                    out.append((f"W{l}[{i},{j}] ({units[l - 1][i]} -> {units[l][j]})", f"W{l}[{i},{j}]"))
+                out.append((f"b{l}[{j}] (bias of {units[l][j]})", f"b{l}[{j}]"))
+        return out
+
+    def _weight_options(self):
+        """Refill the editor's list after a reset (the architecture may be new)."""
+        w = self.weight_controls["param"]
+        options = self.weight_names()
+        keep = w.value if w.value in [n for _, n in options] else (options[0][1] if options else None)
+        self._syncing = True
+        try:
+            if list(w.options) != options:
+                w.options = options
+            w.value = keep
+        finally:
+            self._syncing = False
+        self._sync_weight_widgets()
+
+    def _parse_param(self, name):
+        """``"W1[0,2]"`` -> ("W", 1, (0, 2)); ``"b2[0]"`` -> ("b", 2, (0,)); else a ValueError."""
+        text = str(name).replace(" ", "")
+        m = re.fullmatch(r"([Wb])(\d+)\[(\d+)(?:,(\d+))?\]", text)
+        if m is None or (m.group(1) == "W") != (m.group(4) is not None):
+            raise ValueError(f"{name!r} is not a parameter name such as 'W1[0,2]' or 'b2[0]'")
+        idx = (int(m.group(3)),) if m.group(4) is None else (int(m.group(3)), int(m.group(4)))
+        return m.group(1), int(m.group(2)), idx
+
+    def _param_array(self, kind, layer, idx):
+        """The live array holding parameter (kind, layer, idx), after checking the indices."""
+        L = self.net.L
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 1 <= layer <= L:
+            raise ValueError(f"layer must be 1 .. {L} (W1 is net.W[0]); got {layer!r}")
+        arr = (self.net.W if kind == "W" else self.net.b)[layer - 1]
+        for axis, (k, size) in enumerate(zip(idx, arr.shape)):
+            if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < size:
+                what = ("i (from unit)" if axis == 0 else "j (to unit)") if kind == "W" else "j (unit)"
+                raise ValueError(f"{kind}{layer} has shape {arr.shape}: {what} must be 0 .. {size - 1}; got {k!r}")
+        return arr
+
+    def get_param(self, name: str) -> float:
+        """The current value of ``"W1[0,2]"`` (= ``net.W[0][0, 2]``) or ``"b2[0]"``."""
+        kind, layer, idx = self._parse_param(name)
+        return float(self._param_array(kind, layer, idx)[idx])
+
+    def set_weight(self, layer: int, i: int, j: int, value: float):
+        """Set the weight from unit i of layer ``layer - 1`` to unit j of layer ``layer``
+        (``net.W[layer-1][i, j]``); bad input becomes a note, never an error. Returns self."""
+        return self._edit("W", layer, (i, j), value)
+
+    def set_bias(self, layer: int, j: int, value: float):
+        """Set the bias of unit j of layer ``layer`` (``net.b[layer-1][j]``). Returns self."""
+        return self._edit("b", layer, (j,), value)
+
+    def set_param(self, name: str, value: float):
+        """Set a parameter by name, ``"W1[0,2]"`` or ``"b2[0]"`` (as listed by weight_names)."""
+        self.notes = []
+        try:
+            kind, layer, idx = self._parse_param(name)
+        except ValueError as exc:
+            self.notes.append(f"edit: {exc}; nothing changed")
+            self._show_notes()
+            return self
+        return self._edit(kind, layer, idx, value, clear=False)
+
+    def _edit(self, kind, layer, idx, value, clear: bool = True):
+        if clear:
+            self.notes = []
+        try:
+            arr = self._param_array(kind, layer, idx)
+        except ValueError as exc:
+            self.notes.append(f"edit: {exc}; nothing changed")
+            self._show_notes()
+            return self
+        name = f"{kind}{layer}[{','.join(str(int(k)) for k in idx)}]"
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(value):
+            self.notes.append(f"edit: {name}={value!r} is not a finite number; kept {fmt(arr[idx])}")
+            self._sync_weight_widgets(force=True)
+            self._show_notes()
+            return self
+        used = float(min(max(float(value), -WEIGHT_LIMIT), WEIGHT_LIMIT))
+        if used != float(value):
+            self.notes.append(f"edit: {name}={value:g} is outside [-{WEIGHT_LIMIT:g}, {WEIGHT_LIMIT:g}]; "
+                              f"clamped to {used:g}")
+        arr[idx] = used
+        self.edits.append((name, used, self.epoch))
+        # the last point of the loss curves is the network as it now stands
+        self.train_loss[-1], self.test_loss[-1] = self._losses()
+        if self.weight_controls["param"].value != name:
+            self._syncing = True
+            try:
+                self.weight_controls["param"].value = name
+            finally:
+                self._syncing = False
+        self._update_text()
+        self._show_notes()
+        self.request_redraw()
+        return self
+
+    def _sync_weight_widgets(self, force: bool = False):
+        """Show the chosen parameter's current value in the editor (no edit is made)."""
+        name = self.weight_controls["param"].value
+        if name is None or self._syncing:
+            return
+        try:
+            v = self.get_param(name)
+        except ValueError:
+            return
+        self._syncing = True
+        try:
+            if force or self.weight_controls["value"].value != v:
+                self.weight_controls["value"].value = v
+            self.weight_controls["slider"].value = min(max(v, -WEIGHT_LIMIT), WEIGHT_LIMIT)
+        finally:
+            self._syncing = False
+
+    def _weight_widget(self, which, new):
+        """A change of an editor widget from the browser or from code; never raises."""
+        if self._syncing:
+            return
+        try:
+            if which == "param":
+                self._sync_weight_widgets()
+                self.request_redraw()  # the selection mark in the diagram moves
+            elif self.weight_controls["param"].value is not None:
+                self.set_param(self.weight_controls["param"].value, new)
+        except Exception as exc:  # nothing may raise into the notebook from a callback
+            self.notes.append(f"could not edit ({type(exc).__name__}: {exc})")
+            self._show_notes()
 
     # ----- drawing ------------------------------------------------------------------------
     def _layout_units(self):
@@ -442,6 +739,9 @@ class BoundaryLab(Lab):
             self.unit_images.append(images)
         self.unit_frames = PatchCollection(frames, facecolor="none", edgecolor="#555555", linewidth=0.6, zorder=3)
         ax.add_collection(self.unit_frames)
+        self._thumb_size = (w, h)
+        # the parameter chosen in the weight editor: its line, or the frame of the unit whose bias it is
+        (self.selection_mark,) = ax.plot([], [], color="black", lw=1.6, ls=(0, (2, 1.5)), zorder=4)
         ax.set_aspect("auto")
         ax.text(self.centres[0][0][0], 0.99, "inputs", ha="center", va="top", fontsize=8)
         ax.text(self.centres[-1][0][0], 0.99, "output", ha="center", va="top", fontsize=8)
@@ -458,7 +758,11 @@ class BoundaryLab(Lab):
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
         ax.tick_params(labelsize=7)
-        ax.set_title("output P(class 1); test points edged black", fontsize=8)
+        if self.net.sizes[-1] == 1:
+            ax.set_title("output P(class 1); test points edged black", fontsize=8)
+        else:
+            ax.set_title(f"winning class of {self.net.sizes[-1]} (colour), confidence (intensity); "
+                         f"test points edged black", fontsize=8)
 
         self.ax_loss = ax = fig.add_axes([0.835, 0.16, 0.155, 0.76])
         (self.train_curve,) = ax.plot([], [], color="#333333", lw=1.2, label="train")
@@ -470,27 +774,52 @@ class BoundaryLab(Lab):
         self._loss_limits = None
         self._structure = self._structure_key()
         self.fig_view.set_animated([self.weight_lines, *[im for col in self.unit_images for im in col],
-                                    self.unit_frames, self.heatmap, self.train_points, self.test_points,
+                                    self.unit_frames, self.selection_mark, self.heatmap, self.train_points, self.test_points,
                                     self.train_curve, self.test_curve])
 
     def _colors(self, labels):
-        return [BLUE if v == 1 else ORANGE for v in labels]
+        """Class colours (nnlib.plotting.CLASS_COLOURS: orange 0, blue 1, green 2, purple 3)."""
+        return [CLASS_COLOURS[int(v)] for v in labels]
 
     def _structure_key(self):
         c = self.controls
-        return (tuple(self.net.sizes), tuple(c["features"].value), c["dataset"].value, c["n"].value,
-                c["noise"].value, c["test_ratio"].value, c["seed"].value)
+        return (tuple(self.net.sizes), tuple(c["features"].value), c["dataset"].value, c["classes"].value,
+                c["n"].value, c["noise"].value, c["test_ratio"].value, c["seed"].value)
+
+    def _selection_path(self):
+        """The x, y data of the selection mark for the editor's parameter (empty if none)."""
+        name = self.weight_controls["param"].value
+        if name is None:
+            return [], []
+        try:
+            kind, layer, idx = self._parse_param(name)
+            self._param_array(kind, layer, idx)
+        except ValueError:
+            return [], []
+        if kind == "W":
+            (x0, y0), (x1, y1) = self.centres[layer - 1][idx[0]], self.centres[layer][idx[1]]
+            return [x0, x1], [y0, y1]
+        x, y = self.centres[layer][idx[0]]
+        w, h = self._thumb_size
+        w, h = w / 2 + 0.006, h / 2 + 0.012
+        return [x - w, x + w, x + w, x - w, x - w], [y - h, y - h, y + h, y + h, y - h]
 
     def _draw(self):
         if self._structure != self._structure_key():
             self._build_figure()
         g = int(self.controls["grid"].value)
+        k_out = self.net.sizes[-1]
         with np.errstate(over="ignore", invalid="ignore"):
-            self.output_grid = self.net(self.F_grid)[:, 0].reshape(g, g)
+            out = self.net(self.F_grid)
             fp = self.net.forward(self.F_thumb)
         # Images get ready-made RGBA bytes: matplotlib then skips its own normalisation and
         # colour mapping, which made up most of an image's drawing time.
-        self.heatmap.set_data(CMAP(self.output_grid, bytes=True))
+        if k_out == 1:
+            self.output_grid = out[:, 0].reshape(g, g)  # P(class 1)
+            self.heatmap.set_data(CMAP(self.output_grid, bytes=True))
+        else:
+            self.output_grid = out.reshape(g, g, k_out)  # the k class probabilities
+            self.heatmap.set_data(class_rgba(self.output_grid))
         self.test_points.set_visible(bool(self.controls["show_test"].value))
         self.unit_values = []
         for col, images in enumerate(self.unit_images):
@@ -498,6 +827,10 @@ class BoundaryLab(Lab):
             values = []
             for j, im in enumerate(images):
                 v = y[:, j].reshape(THUMB, THUMB)
+                if col == len(self.unit_images) - 1 and k_out > 1:
+                    values.append(v)  # softmax unit j: P(class j), from grey to the class colour
+                    im.set_data(_shade_rgba(v, j))
+                    continue
                 if col == len(self.unit_images) - 1:
                     v = 2 * v - 1  # the sigmoid output: 0.5 maps to the neutral colour
                 else:
@@ -505,6 +838,7 @@ class BoundaryLab(Lab):
                 values.append(v)
                 im.set_data(CMAP((v + 1) / 2, bytes=True))
             self.unit_values.append(values)
+        self.selection_mark.set_data(*self._selection_path())
         segments, colours, widths = [], [], []
         for l, W in enumerate(self.net.W):
             scale = max(float(np.max(np.abs(W))), 1e-12)
