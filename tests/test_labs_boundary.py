@@ -178,3 +178,140 @@ def test_text_repr_is_the_state_line():
     lab = decision_boundary()
     assert repr(lab) == f"BoundaryLab({lab.state_string()}): epoch 0"
     assert "0x" not in repr(lab)
+
+
+# --- editing single weights -----------------------------------------------------------------
+
+def _grid_features(lab, g):
+    lo, hi = lab.window
+    t = np.linspace(lo, hi, g)
+    x1, x2 = np.meshgrid(t, t)
+    return features(np.column_stack([x1.ravel(), x2.ravel()]), list(lab.controls["features"].value))
+
+
+def test_weight_names_cover_every_parameter_in_course_notation():
+    lab = decision_boundary(hidden="4, 2", features=("x1", "x2", "sin(x1)"), grid=20)
+    names = lab.weight_names()
+    assert len(names) == lab.net.n_params == 3 * 4 + 4 + 4 * 2 + 2 + 2 * 1 + 1
+    labels = dict((n, label) for label, n in names)
+    assert labels["W1[0,2]"] == "W1[0,2] (x1 -> h1.3)"
+    assert labels["W1[2,0]"] == "W1[2,0] (sin(x1) -> h1.1)"
+    assert labels["W2[3,1]"] == "W2[3,1] (h1.4 -> h2.2)"
+    assert labels["W3[1,0]"] == "W3[1,0] (h2.2 -> out)"
+    assert labels["b2[0]"] == "b2[0] (bias of h2.1)"
+    # every name reads the array element it promises: Wl[i,j] is net.W[l-1][i, j]
+    for l, (W, b) in enumerate(zip(lab.net.W, lab.net.b), start=1):
+        for (i, j), w in np.ndenumerate(W):
+            assert lab.get_param(f"W{l}[{i},{j}]") == w
+        for j, v in enumerate(b):
+            assert lab.get_param(f"b{l}[{j}]") == v
+    assert [n for _, n in lab.weight_controls["param"].options] == [n for _, n in names]
+
+
+def test_editing_a_weight_in_the_widgets_updates_network_heatmaps_and_loss_as_nnlib_computes():
+    from nnlib.losses import loss_value
+
+    lab = decision_boundary(dataset="xor", hidden="3", seed=1, grid=30)
+    for _ in range(2):
+        lab.buttons["step"].click()
+    expected_net = lab.net.copy()
+    old_w = float(lab.net.W[0][1, 2])
+    new_w = -old_w + (2.5 if old_w <= 0 else -2.5)  # another sign and size
+    expected_net.W[0][1, 2] = new_w
+    before_png = lab.fig_view.png()
+
+    lab.weight_controls["param"].value = "W1[1,2]"
+    assert lab.weight_controls["value"].value == old_w  # choosing only shows the value
+    assert lab.net.W[0][1, 2] == old_w
+    lab.weight_controls["value"].value = new_w  # what typing into the box does
+
+    for W, W2 in zip(lab.net.W, expected_net.W):
+        np.testing.assert_array_equal(W, W2)
+    assert lab.edits == [("W1[1,2]", new_w, 2)]
+    expected_grid = expected_net(_grid_features(lab, 30))[:, 0].reshape(30, 30)
+    np.testing.assert_allclose(lab.output_grid, expected_grid, rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(lab.heatmap.get_array(), CMAP(lab.output_grid, bytes=True))
+    # the hidden unit h1.3 that the weight feeds shows the new function on the thumbnail grid
+    thumb = expected_net.forward(lab.F_thumb).y[1][:, 2].reshape(24, 24)
+    np.testing.assert_allclose(lab.unit_values[1][2], thumb / np.max(np.abs(thumb)))
+    # the loss readout and the last point of the curves are the edited network's loss
+    d = lab.l_train.reshape(-1, 1).astype(float)
+    loss = loss_value("bce", expected_net(lab.F_train), d, "mean")
+    assert lab.train_loss[-1] == pytest.approx(loss, rel=1e-12) and len(lab.train_loss) == 3
+    readout = html.unescape(lab.readout.value)
+    assert f"train loss <b>{loss:.4g}</b>" in readout
+    # the diagram: the line of W1[1,2] (index 1 * 3 + 2 of the first layer's lines) changed colour
+    colours = lab.weight_lines.get_colors()
+    assert (colours[1 * 3 + 2, 2] > colours[1 * 3 + 2, 0]) == (new_w > 0)
+    np.testing.assert_allclose(lab.selection_mark.get_xydata(), [lab.centres[0][1], lab.centres[1][2]])
+    assert lab.fig_view.png() != before_png
+    assert "1 weight edit" in html.unescape(lab.state_text.value)
+
+
+def test_training_continues_from_the_edited_value():
+    import copy
+
+    from nnlib.train import train
+
+    lab = decision_boundary(dataset="gaussians", hidden="2", seed=5, grid=20, batch=7, gamma=0.2, l2=0.01)
+    lab.buttons["step"].click()
+    lab.set_bias(1, 1, -3.0)
+    lab.set_weight(2, 0, 0, 4.0)
+    assert lab.net.b[0][1] == -3.0 and lab.net.W[1][0, 0] == 4.0
+    reference = lab.net.copy()
+    rng = copy.deepcopy(lab._shuffle_rng)
+    lab.buttons["step"].click()
+    train(reference, lab.F_train, lab.l_train.reshape(-1, 1).astype(float), loss="bce", gamma=0.2, epochs=1,
+          batch_size=7, l2=0.01, seed=rng)
+    for W, W2 in zip(lab.net.W + lab.net.b, reference.W + reference.b):
+        np.testing.assert_array_equal(W, W2)
+    assert lab.epoch == 2 and len(lab.train_loss) == 3
+    # the editor shows the trained value of the chosen parameter, not the edited one
+    assert lab.weight_controls["param"].value == "W2[0,0]"
+    assert lab.weight_controls["value"].value == lab.net.W[1][0, 0] != 4.0
+    # reset forgets the edits: the initial weights from the seed again
+    lab.buttons["reset"].click()
+    assert lab.edits == [] and lab.net.b[0][1] != -3.0
+
+
+def test_slider_edits_and_bad_edits_become_notes():
+    lab = decision_boundary(hidden="3", seed=0, grid=20)
+    lab.weight_controls["param"].value = "b1[2]"
+    lab.weight_controls["slider"].value = 1.25
+    assert lab.net.b[0][2] == 1.25 and lab.weight_controls["value"].value == 1.25
+    np.testing.assert_allclose(lab.selection_mark.get_xdata()[:2] - lab.centres[1][2][0],
+                               [-lab._thumb_size[0] / 2 - 0.006, lab._thumb_size[0] / 2 + 0.006])
+    # out of range: clamped, with a note, and the box shows what was used
+    lab.weight_controls["value"].value = 50.0
+    assert lab.net.b[0][2] == 10.0 and lab.weight_controls["value"].value == 10.0
+    assert "outside [-10, 10]; clamped to 10" in html.unescape(lab.note.value)
+    # NaN, inf and non-numbers: rejected, the value stays
+    for bad in (float("nan"), float("inf")):
+        lab.weight_controls["value"].value = bad
+        assert lab.net.b[0][2] == 10.0 and lab.weight_controls["value"].value == 10.0
+        assert "is not a finite number; kept 10" in html.unescape(lab.note.value)
+    W = [w.copy() for w in lab.net.W]
+    lab.set_weight(1, 0, "x", 1.0)
+    assert "j (to unit) must be 0 .. 2; got 'x'" in lab.notes[0]
+    lab.set_weight(3, 0, 0, 1.0)
+    assert "layer must be 1 .. 2 (W1 is net.W[0]); got 3" in lab.notes[0]
+    lab.set_bias(2, 1, 1.0)
+    assert "b2 has shape (1,): j (unit) must be 0 .. 0; got 1" in lab.notes[0]
+    lab.set_param("W1[0]", 1.0)
+    assert "is not a parameter name" in html.unescape(lab.note.value)
+    lab.set_weight(1, 0, 0, "big")
+    assert "'big' is not a finite number" in lab.notes[0]
+    for w, w0 in zip(lab.net.W, W):
+        np.testing.assert_array_equal(w, w0)
+
+
+def test_a_new_architecture_refreshes_the_editor():
+    lab = decision_boundary(hidden="2", seed=0, grid=20)
+    lab.weight_controls["param"].value = "W2[1,0]"
+    lab.set(hidden="3, 2")
+    names = [n for _, n in lab.weight_controls["param"].options]
+    assert len(names) == lab.net.n_params and "W3[1,0]" in names
+    assert lab.weight_controls["param"].value == "W2[1,0]"  # still exists, so still chosen
+    assert lab.weight_controls["value"].value == lab.net.W[1][1, 0]
+    lab.set(hidden="1")
+    assert lab.weight_controls["param"].value == "W1[0,0]"  # W2[1,0] is gone: the first one
