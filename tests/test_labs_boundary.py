@@ -277,8 +277,10 @@ def test_training_continues_from_the_edited_value():
 def test_slider_edits_and_bad_edits_become_notes():
     lab = decision_boundary(hidden="3", seed=0, grid=20)
     lab.weight_controls["param"].value = "b1[2]"
-    lab.weight_controls["slider"].value = 1.25
+    for v in (0.5, 0.75, 1.0, 1.25):  # a drag: several events, one edit in the list
+        lab.weight_controls["slider"].value = v
     assert lab.net.b[0][2] == 1.25 and lab.weight_controls["value"].value == 1.25
+    assert lab.edits == [("b1[2]", 1.25, 0)]
     np.testing.assert_allclose(lab.selection_mark.get_xdata()[:2] - lab.centres[1][2][0],
                                [-lab._thumb_size[0] / 2 - 0.006, lab._thumb_size[0] / 2 + 0.006])
     # out of range: clamped, with a note, and the box shows what was used

@@ -648,7 +648,10 @@ class BoundaryLab(Lab):
             self.notes.append(f"edit: {name}={value:g} is outside [-{WEIGHT_LIMIT:g}, {WEIGHT_LIMIT:g}]; "
                               f"clamped to {used:g}")
         arr[idx] = used
-        self.edits.append((name, used, self.epoch))
+        if self.edits and self.edits[-1][0] == name and self.edits[-1][2] == self.epoch:
+            self.edits[-1] = (name, used, self.epoch)  # one slider drag is one edit
+        else:
+            self.edits.append((name, used, self.epoch))
         # the last point of the loss curves is the network as it now stands
         self.train_loss[-1], self.test_loss[-1] = self._losses()
         if self.weight_controls["param"].value != name:
