@@ -317,3 +317,22 @@ def test_a_new_architecture_refreshes_the_editor():
     assert lab.weight_controls["value"].value == lab.net.W[1][1, 0]
     lab.set(hidden="1")
     assert lab.weight_controls["param"].value == "W1[0,0]"  # W2[1,0] is gone: the first one
+
+
+def test_the_browser_echoing_a_shown_value_is_not_an_edit():
+    # The front end answers the value the lab shows with that value snapped to the slider's
+    # step, possibly after further epochs; that must not pull the weight back during Play.
+    lab = decision_boundary(seed=0, grid=20)
+    lab.weight_controls["param"].value = "W1[0,0]"
+    play, slider = lab.controls["play"], lab.weight_controls["slider"]
+    for _ in range(3):
+        play.value += 1
+        shown = slider.value
+        play.value += 1  # the next tick arrives before the echo
+        W = lab.net.W[0].copy()
+        slider.value = round(shown, 2)  # the echo: the shown value on the slider's 0.01 grid
+        lab.weight_controls["value"].value = float(f"{lab.weight_controls['value'].value:.12g}")
+        np.testing.assert_array_equal(lab.net.W[0], W)
+    assert lab.edits == [] and "weight edit" not in lab.state_text.value
+    slider.value = round(shown, 2) + 0.5  # a real drag still edits
+    assert lab.net.W[0][0, 0] == round(shown, 2) + 0.5 and len(lab.edits) == 1

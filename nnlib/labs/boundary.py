@@ -42,6 +42,7 @@ import html
 import re
 import shlex
 import warnings
+from collections import deque
 
 import numpy as np
 import ipywidgets as widgets
@@ -210,11 +211,13 @@ class BoundaryLab(Lab):
         # the weight editor: not controls of the state line, but widgets all the same
         self._syncing = False
         self.edits: list[tuple[str, float, int]] = []
+        # values the lab itself put into the editor's boxes (see _weight_widget)
+        self._shown = {"value": deque(maxlen=8), "slider": deque(maxlen=8)}
         wl = widgets.Layout(width="auto")
         self.weight_controls = {
             "param": widgets.Dropdown(options=[], description="edit", style={"description_width": "40px"},
                                       layout=widgets.Layout(width="260px")),
-            "value": widgets.FloatText(value=0.0, description="value", step=0.1, continuous_update=False,
+            "value": widgets.FloatText(value=0.0, description="value", continuous_update=False,
                                        style={"description_width": "40px"}, layout=widgets.Layout(width="150px")),
             "slider": widgets.FloatSlider(value=0.0, min=-WEIGHT_LIMIT, max=WEIGHT_LIMIT, step=0.01,
                                           readout=False, layout=widgets.Layout(width="220px")),
@@ -681,11 +684,21 @@ class BoundaryLab(Lab):
             self.weight_controls["slider"].value = min(max(v, -WEIGHT_LIMIT), WEIGHT_LIMIT)
         finally:
             self._syncing = False
+        self._shown["value"].append(float(self.weight_controls["value"].value))
+        self._shown["slider"].append(float(self.weight_controls["slider"].value))
 
     def _weight_widget(self, which, new):
         """A change of an editor widget from the browser or from code; never raises."""
         if self._syncing:
             return
+        if which != "param" and isinstance(new, float) and np.isfinite(new):
+            # The browser answers a value the lab has shown with that value snapped to the
+            # slider's step (or re-parsed from the text box), possibly after the next epoch
+            # has moved the weight on. Taking that for an edit would pull the weight back
+            # every frame of Play; a real edit is a value the lab has not just shown.
+            tol = (self.weight_controls["slider"].step or 0.0) / 2 + 1e-12 if which == "slider" else 0.0
+            if any(abs(new - old) <= tol + 1e-9 * max(1.0, abs(old)) for old in self._shown[which]):
+                return
         try:
             if which == "param":
                 self._sync_weight_widgets()
