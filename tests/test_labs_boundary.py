@@ -59,8 +59,9 @@ def test_state_line_round_trips_and_reproduces_training():
                             loss="half_sse", gamma=10 ** -1.5, batch=7, l2=0.001, grid=60)
     line = lab.state_string()
     assert "\n" not in line and line.startswith("dataset=spiral ")
-    # a two-class line leaves out "classes" (it reads exactly as before the control existed)
-    assert [part.split("=")[0] for part in line.split()] == [k for k in STATE_KEYS if k != "classes"]
+    # a two-class line without edited weights leaves out "classes" and "weights" (it reads
+    # exactly as before these keys existed)
+    assert [part.split("=")[0] for part in line.split()] == [k for k in STATE_KEYS if k not in ("classes", "weights")]
     assert "features=x1,x2,sin(x1),x1*x2" in line and "hidden=5,3" in line
     twin = decision_boundary(state=line)
     assert twin.state_string() == line
@@ -336,3 +337,43 @@ def test_the_browser_echoing_a_shown_value_is_not_an_edit():
     assert lab.edits == [] and "weight edit" not in lab.state_text.value
     slider.value = round(shown, 2) + 0.5  # a real drag still edits
     assert lab.net.W[0][0, 0] == round(shown, 2) + 0.5 and len(lab.edits) == 1
+
+
+def test_weights_edited_before_training_are_part_of_the_state_line():
+    lab = decision_boundary(dataset="xor", hidden="3", seed=2, grid=20)
+    plain = lab.state_string()
+    lab.set_weight(1, 0, 2, 1.5)
+    lab.set_bias(2, 0, -0.1)
+    lab.set_weight(1, 0, 2, 2.0)  # the later value of the same weight counts
+    line = lab.state_string()
+    assert line == plain + " weights=W1[0,2]:2;b2[0]:-0.1"
+    assert "weight edit" not in lab.state_text.value  # nothing is left out of the line
+    twin = decision_boundary(state=line)
+    assert twin.state_string() == line and twin.notes == []
+    for p, p2 in zip(lab.net.params(), twin.net.params()):
+        np.testing.assert_array_equal(p, p2)
+    assert twin.train_loss == lab.train_loss  # the loss of the edited network at epoch 0
+    for _ in range(3):
+        lab.buttons["step"].click()
+        twin.buttons["step"].click()
+    for p, p2 in zip(lab.net.params(), twin.net.params()):
+        np.testing.assert_array_equal(p, p2)
+    # an edit after training is not in the line, and the lab says so
+    lab.set_bias(1, 1, 0.25)
+    assert lab.state_string() == line
+    assert "1 weight edit after epoch 0 (not recorded in the line" in html.unescape(lab.state_text.value)
+    # load_state restarts at epoch 0 with the line's weights; a keyword works as well
+    other = decision_boundary(hidden="3", seed=2)
+    other.set_weight(1, 0, 0, 5.0)
+    other.load_state(line)
+    assert other.epoch == 0 and other.state_string() == line
+    for p, p2 in zip(other.net.params(), decision_boundary(state=line).net.params()):
+        np.testing.assert_array_equal(p, p2)
+    assert other.net.W[0][0, 2] == 2.0 and other.net.b[1][0] == -0.1
+    assert decision_boundary(state=plain, weights="W1[0,2]:2;b2[0]:-0.1").state_string() == line
+    # malformed parts become notes
+    bad = decision_boundary(state=plain + " weights=W1[0,2]:x;W9[0,0]:1;b1[0]:50;junk")
+    notes = " ".join(bad.notes)
+    assert "could not convert string to float: 'x'" in notes and "layer must be 1 .. 2" in notes
+    assert "clamped to 10" in notes and "'junk' is not name:value" in notes
+    assert bad.net.b[0][0] == 10.0 and bad.state_string() == plain + " weights=b1[0]:10"

@@ -34,7 +34,10 @@ error (``half_sse``), the AND/OR/XOR truth tables are datasets of their own, and
   to layer 1), unit indices from 0 as in ``net.W[l-1][i, j]``. Values beyond
   +-``WEIGHT_LIMIT`` are clamped, NaN/inf and bad indices are rejected, each with a note.
   An edit replaces the last point of the loss curves (the loss of the network as it now
-  stands); edits are not part of the one-line state.
+  stands). Edits made at epoch 0 are part of the configuration and the one-line state
+  writes them as ``weights=W1[0,2]:0.5;b2[0]:-1`` (only when there are any, at the end);
+  later edits cannot be replayed by a line that restarts at epoch 0, and the line under the
+  lab says how many it leaves out.
 """
 from __future__ import annotations
 
@@ -67,9 +70,10 @@ DATASET_CHOICES = [("circle", "circle"), ("XOR (clouds)", "xor"), ("Gaussian blo
 ACTIVATIONS = ["tanh", "sigmoid", "relu", "leaky_relu", "elu", "identity"]
 LOSS_CHOICES = [("cross-entropy", "bce"), ("squared error", "half_sse")]
 CLASS_CHOICES = [("2 classes", 2), ("3 classes", 3), ("4 classes", 4)]
-#: the keys of the one-line state, in the order they are written ("classes" only when not 2)
+#: the keys of the one-line state, in the order they are written ("classes" only when not 2,
+#: "weights" only when weights were edited at epoch 0)
 STATE_KEYS = ["dataset", "classes", "n", "noise", "test_ratio", "seed", "features", "hidden", "activation",
-              "loss", "gamma", "batch", "l2", "grid"]
+              "loss", "gamma", "batch", "l2", "grid", "weights"]
 #: edited weights and biases are clamped to [-WEIGHT_LIMIT, WEIGHT_LIMIT]
 WEIGHT_LIMIT = 10.0
 MAX_LAYERS, MAX_UNITS = 4, 8
@@ -158,7 +162,7 @@ class BoundaryLab(Lab):
     ``regenerate`` (seed + 1: new data). State: ``net``, ``epoch``, ``train_loss`` and
     ``test_loss`` (per epoch, index 0 before training), ``accuracy()``.
 
-    Weight editor (not part of the state line): ``weight_controls`` holds ``param`` (a
+    Weight editor (edits at epoch 0 are in the state line as ``weights=...``): ``weight_controls`` holds ``param`` (a
     Dropdown of every weight and bias, see :meth:`weight_names`), ``value`` (a FloatText) and
     ``slider`` (a FloatSlider); changing ``value`` or ``slider`` edits the chosen parameter.
     From code: :meth:`set_weight`, :meth:`set_bias`, :meth:`set_param`, :meth:`get_param`;
@@ -257,8 +261,14 @@ class BoundaryLab(Lab):
         self._structure = None
         values = dict(self.parse_state(state)) if state else {}
         values.update(initial)
+        weights = values.pop("weights", None)
         self._pending = set(c)
         self._set(values)
+        if weights:
+            self._apply_weights(weights)
+            self._update_text()
+            self._show_notes()
+            self.request_redraw()
 
     # ----- the one-line state ----------------------------------------------------------------
     def state_string(self) -> str:
@@ -266,6 +276,13 @@ class BoundaryLab(Lab):
         c = self.controls
         out = []
         for key in STATE_KEYS:
+            if key == "weights":
+                # edits made before training belong to the configuration; later ones cannot
+                # be replayed by a line that restarts at epoch 0
+                start = {name: value for name, value, epoch in self.edits if epoch == 0}
+                if start:
+                    out.append("weights=" + ";".join(f"{n}:{_short(v)}" for n, v in start.items()))
+                continue
             v = c[key].value
             if key == "classes":
                 if int(v) == 2:
@@ -297,7 +314,7 @@ class BoundaryLab(Lab):
                 continue
             if key in ("features",):
                 values[key] = tuple(f for f in raw.split(",") if f)
-            elif key in ("hidden", "dataset", "activation", "loss"):
+            elif key in ("hidden", "dataset", "activation", "loss", "weights"):
                 values[key] = raw
             else:
                 try:
@@ -314,8 +331,12 @@ class BoundaryLab(Lab):
         """Restore the controls from a state line, then start again from epoch 0."""
         self.notes = []
         values = self.parse_state(text)
+        weights = values.pop("weights", None)
         self._set(values)
         self.reset()  # also when the line equals the current controls: back to epoch 0
+        if weights:
+            self._apply_weights(weights)
+            self._update_text()
         self._show_notes()
         self.request_redraw()
         return self
@@ -539,9 +560,10 @@ class BoundaryLab(Lab):
             + ("sigmoid output" if self.n_classes == 2 else
                f"softmax output ({self.n_classes} classes, {self.loss_name})"))
         edited = ""
-        if self.edits:
-            edited = (f" · {len(self.edits)} weight edit{'s' if len(self.edits) > 1 else ''} since the reset "
-                      f"(not recorded in the line)")
+        later = [e for e in self.edits if e[2] > 0]
+        if later:
+            edited = (f" · {len(later)} weight edit{'s' if len(later) > 1 else ''} after epoch 0 "
+                      f"(not recorded in the line, which restarts at epoch 0)")
         self.state_text.value = (f"<span style='font-size:85%'>state: <code>{html.escape(self.state_string())}"
                                  f"</code>{edited}</span>")
         self._sync_weight_widgets()
@@ -630,22 +652,18 @@ class BoundaryLab(Lab):
             return self
         return self._edit(kind, layer, idx, value, clear=False)
 
-    def _edit(self, kind, layer, idx, value, clear: bool = True):
-        if clear:
-            self.notes = []
+    def _apply_edit(self, kind, layer, idx, value):
+        """Check and set one parameter (no redraw); returns its name, or None (then a note says why)."""
         try:
             arr = self._param_array(kind, layer, idx)
         except ValueError as exc:
             self.notes.append(f"edit: {exc}; nothing changed")
-            self._show_notes()
-            return self
+            return None
         name = f"{kind}{layer}[{','.join(str(int(k)) for k in idx)}]"
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
                 or not np.isfinite(value):
             self.notes.append(f"edit: {name}={value!r} is not a finite number; kept {fmt(arr[idx])}")
-            self._sync_weight_widgets(force=True)
-            self._show_notes()
-            return self
+            return None
         used = float(min(max(float(value), -WEIGHT_LIMIT), WEIGHT_LIMIT))
         if used != float(value):
             self.notes.append(f"edit: {name}={value:g} is outside [-{WEIGHT_LIMIT:g}, {WEIGHT_LIMIT:g}]; "
@@ -657,16 +675,38 @@ class BoundaryLab(Lab):
             self.edits.append((name, used, self.epoch))
         # the last point of the loss curves is the network as it now stands
         self.train_loss[-1], self.test_loss[-1] = self._losses()
-        if self.weight_controls["param"].value != name:
+        return name
+
+    def _edit(self, kind, layer, idx, value, clear: bool = True):
+        if clear:
+            self.notes = []
+        name = self._apply_edit(kind, layer, idx, value)
+        if name is not None and self.weight_controls["param"].value != name:
             self._syncing = True
             try:
                 self.weight_controls["param"].value = name
             finally:
                 self._syncing = False
         self._update_text()
+        if name is None:
+            self._sync_weight_widgets(force=True)  # the box shows the kept value again
         self._show_notes()
         self.request_redraw()
         return self
+
+    def _apply_weights(self, text) -> None:
+        """Apply the ``weights=`` part of a state line, ``"W1[0,2]:0.5;b2[0]:-1"`` (epoch 0)."""
+        for item in (p for p in str(text).split(";") if p):
+            name, sep, raw = item.rpartition(":")
+            try:
+                if not sep:
+                    raise ValueError(f"{item!r} is not name:value")
+                kind, layer, idx = self._parse_param(name)
+                value = float(raw)
+            except ValueError as exc:
+                self.notes.append(f"state: weights: {exc}; ignored")
+                continue
+            self._apply_edit(kind, layer, idx, value)
 
     def _sync_weight_widgets(self, force: bool = False):
         """Show the chosen parameter's current value in the editor (no edit is made)."""
