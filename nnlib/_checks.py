@@ -92,3 +92,21 @@ def as_rng(seed) -> np.random.Generator:
     if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
     raise TypeError(f"seed must be an int, a numpy Generator or None; got {type(seed).__name__}")
+
+
+def lookup(registry: dict, spec, kind: str, cls: type, article: str = "a"):
+    """``spec`` itself if it is a ``cls``, else the registry entry named ``spec``.
+
+    One rule for every registry (activations, input functions, losses): names are
+    case-insensitive; a wrong type is a TypeError and an unknown name a ValueError, both
+    listing the known names.
+    """
+    if isinstance(spec, cls):
+        return spec
+    if not isinstance(spec, str):
+        raise TypeError(f"{kind} must be a name (one of {sorted(registry)}) or {article} "
+                        f"{cls.__name__}; got {type(spec).__name__}")
+    key = spec.lower()
+    if key not in registry:
+        raise ValueError(f"unknown {kind} {spec!r}; expected one of {sorted(registry)}")
+    return registry[key]

@@ -32,7 +32,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, lookup
 
 __all__ = [
     "Activation", "ACTIVATIONS", "get_activation",
@@ -422,12 +422,5 @@ def get_activation(spec, **params) -> Activation:
             raise ValueError("parameters can only be given together with an activation name; "
                              f"got an Activation object and {sorted(params)}")
         return spec
-    if not isinstance(spec, str):
-        raise TypeError(f"activation must be a name (one of {sorted(ACTIVATIONS)}) or an "
-                        f"Activation; got {type(spec).__name__}")
-    key = spec.lower()
-    if key not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {spec!r}; expected one of {sorted(ACTIVATIONS)}")
-    if not params:
-        return ACTIVATIONS[key]
-    return _make(key, **params)
+    act = lookup(ACTIVATIONS, spec, "activation", Activation, "an")
+    return _make(act.name, **params) if params else act

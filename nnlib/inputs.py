@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, lookup
 
 __all__ = ["InputFunction", "weighted_sum", "squared_distance", "get_input_function",
            "INPUT_FUNCTIONS"]
@@ -125,13 +125,4 @@ def get_input_function(spec) -> InputFunction:
     >>> get_input_function("weighted_sum")
     InputFunction('weighted_sum')
     """
-    if isinstance(spec, InputFunction):
-        return spec
-    if not isinstance(spec, str):
-        raise TypeError(f"input function must be a name (one of {sorted(INPUT_FUNCTIONS)}) or "
-                        f"an InputFunction; got {type(spec).__name__}")
-    key = spec.lower()
-    if key not in INPUT_FUNCTIONS:
-        raise ValueError(f"unknown input function {spec!r}; expected one of "
-                         f"{sorted(INPUT_FUNCTIONS)}")
-    return INPUT_FUNCTIONS[key]
+    return lookup(INPUT_FUNCTIONS, spec, "input function", InputFunction, "an")

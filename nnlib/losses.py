@@ -34,7 +34,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_batch, as_float_array, check_choice, check_int
+from ._checks import as_batch, as_float_array, check_choice, check_int, lookup
 
 __all__ = ["Loss", "LOSSES", "get_loss", "loss_value", "to_one_hot", "EPS",
            "half_sse", "sse", "mse", "l1", "bce", "cross_entropy"]
@@ -171,15 +171,7 @@ def get_loss(spec) -> Loss:
     >>> get_loss("cross_entropy")
     Loss('cross_entropy')
     """
-    if isinstance(spec, Loss):
-        return spec
-    if not isinstance(spec, str):
-        raise TypeError(f"loss must be a name (one of {sorted(LOSSES)}) or a Loss; got "
-                        f"{type(spec).__name__}")
-    key = spec.lower()
-    if key not in LOSSES:
-        raise ValueError(f"unknown loss {spec!r}; expected one of {sorted(LOSSES)}")
-    return LOSSES[key]
+    return lookup(LOSSES, spec, "loss", Loss)
 
 
 def check_pair(loss: Loss, y, d, y_name="y", d_name="d"):
