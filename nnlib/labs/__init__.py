@@ -13,6 +13,7 @@ from __future__ import annotations
 from .activation import ActivationLab, activation_explorer
 from .boundary import BoundaryLab, decision_boundary
 from .neuron import NeuronLab, XorBuilderLab, neuron, xor_builder
+from .perceptron import PerceptronLab, perceptron
 from .step_size import StepSizeLab, step_size
 
 __all__ = ["step_size", "StepSizeLab", "decision_boundary", "BoundaryLab", "neuron", "NeuronLab",
