@@ -94,6 +94,8 @@ def main():
     add("neuron: w1 slider", alternate(neuron, "w1", [0.5, 1.0, 1.5, 2.0]))
     xor = labs.xor_builder()
     add("XOR builder: v1 slider", alternate(xor, "v1", [1.0, 0.5, -0.5, 1.5]))
+    perc = labs.perceptron(data="xor")  # XOR never converges: every press is a real step
+    add("perceptron: step button (XOR)", lambda i: perc.buttons["step"].click())
     act = labs.activation_explorer()
     add("activation explorer: b slider", alternate(act, "b", [0.0, 0.5, 1.0, -1.0]))
     add("activation explorer: λ slider", alternate(act, "lam", [1.0, 2.0, 4.0, 0.5]))

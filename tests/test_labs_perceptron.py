@@ -32,6 +32,7 @@ def test_first_steps_on_and_match_a_hand_computation():
     np.testing.assert_array_equal(lab.w, [0.0, -1.0])
     assert lab.b == -0.75
     np.testing.assert_array_equal(lab.last["dw"], [-0.5, 0.0])
+    assert "outside the plotted window" in lab.readout.value  # the line x2 = -0.75
     # k=3: x=(1,1), xi = 0 - 1 - 0.75 = -1.75 -> y=0, d=1: w = (0,-1) + 0.5*(1,1) = (0.5, -0.5), b = -0.25
     lab.buttons["step"].click()
     np.testing.assert_array_equal(lab.w, [0.5, -0.5])

@@ -210,6 +210,7 @@ class PerceptronLab(Lab):
 
     def _evaluate(self):
         self.y_all = step_neuron(self.X, self.w, self.b)
+        self.plane_y = step_neuron(self.P, self.w, self.b)  # the shaded sides, for text and plot
         self.n_wrong = int(np.sum(self.y_all != self.d))
         data = self.controls["data"].value
         if self.n_wrong == 0:
@@ -314,6 +315,13 @@ class PerceptronLab(Lab):
         b = self.b if b is None else b
         return f"ξ = {fmt(w[0])}·x1 {_signed(w[1])}·x2 {_signed(b)} = 0"
 
+    def _line_remark(self) -> str:
+        if not np.any(self.w):
+            return "  (w = 0: no line, ξ = b everywhere)"
+        if np.all(self.plane_y == self.plane_y[0]):
+            return "  (outside the plotted window)"
+        return ""
+
     def _update_text(self):
         n = len(self.X)
         colour = {"converged": "#1b7f3b", "cycles": "#b00020", "limit": "#a04000"}.get(self.verdict, "#333")
@@ -321,8 +329,7 @@ class PerceptronLab(Lab):
         lines = [f"epoch {self.epochs + 1}, {self.pos} of {n} samples presented in it "
                  f"({self.presentations} in all); {len(self.updates)} updates; "
                  f"misclassified now: {self.n_wrong} of {n}",
-                 f"line: {self.line_equation()}" + ("  (w = 0: no line, ξ = b everywhere)"
-                                                     if not np.any(self.w) else "")]
+                 f"line: {self.line_equation()}" + self._line_remark()]
         last = self.last
         if last is None:
             lines.append(f"start: w = {_vec(self.w_init)}, b = {fmt(self.b_init)}; press step")
@@ -369,7 +376,7 @@ class PerceptronLab(Lab):
                                     self.arrows, self.title])
 
     def _draw(self):
-        self.sides.set_data(step_neuron(self.P, self.w, self.b).reshape(GRID, GRID))
+        self.sides.set_data(self.plane_y.reshape(GRID, GRID))
         pts = line_points(self.w[0], self.w[1], self.b, window=WINDOW)
         self.line.set_data(*(pts if pts is not None else ([], [])))
         self.points.set_offsets(self.X)
