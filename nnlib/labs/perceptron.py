@@ -287,6 +287,9 @@ class PerceptronLab(Lab):
             if self.n_wrong == 0:
                 self.notes.append("already converged: every sample is on its side of the line")
                 return
+            if self.cycle is not None:
+                self.notes.append("the rule already cycles: more epochs repeat the same passes")
+                return
             while self.epochs < limit and self.cycle is None:
                 self._present()
                 if self.last["updated"] and not np.any(step_neuron(self.X, self.w, self.b) != self.d):
