@@ -7,6 +7,7 @@ code (``lab.set(...)``, ``lab.controls[name].value = ...``, ``lab.buttons[name].
 * :func:`decision_boundary` - a playground for 2D classification (notebook 09)
 * :func:`neuron` and :func:`xor_builder` - one neuron's line, XOR by hand (notebook 03)
 * :func:`activation_explorer` - activation functions, bias and steepness (notebook 01)
+* :func:`perceptron` - the perceptron rule step by step, the line turning (notebook 04)
 """
 from __future__ import annotations
 
@@ -17,4 +18,5 @@ from .perceptron import PerceptronLab, perceptron
 from .step_size import StepSizeLab, step_size
 
 __all__ = ["step_size", "StepSizeLab", "decision_boundary", "BoundaryLab", "neuron", "NeuronLab",
-           "xor_builder", "XorBuilderLab", "activation_explorer", "ActivationLab"]
+           "xor_builder", "XorBuilderLab", "activation_explorer", "ActivationLab", "perceptron",
+           "PerceptronLab"]
