@@ -34,8 +34,14 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 
 venv: $(STAMP_COURSE)
 
+# Jupyter refuses to run as root unless told; containers often run as root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+
+# The repository is the server's root (so exercises/ and the notebooks' relative links work);
+# the browser opens on the start page.
 lab: $(STAMP_COURSE)
-	$(BIN)/jupyter lab course/00-start-here.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=. \
+	    --LabApp.default_url=/lab/tree/course/00-start-here.ipynb
 
 test: $(STAMP_TEST)
 	$(PY) -m pytest tests course --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
