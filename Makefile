@@ -10,7 +10,7 @@ PY     := $(BIN)/python
 STAMP_COURSE := $(VENV)/.stamp-course
 STAMP_TEST   := $(VENV)/.stamp-test
 
-.PHONY: help venv lab test test-lib test-notebooks notebooks binder-freeze release grade bench clean
+.PHONY: help venv lab test test-lib test-notebooks test-min notebooks binder-freeze release grade bench clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -51,6 +51,19 @@ test-lib: $(STAMP_TEST)
 
 test-notebooks: $(STAMP_TEST)
 	$(PY) -m pytest course --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
+
+# Maintainers: the library and lab tests against the LOWEST versions pyproject.toml allows,
+# in a separate venv, on the oldest Python we support when it is there (PYTHON_MIN).
+PYTHON_MIN ?= $(PYTHON)
+MIN_PINS := "numpy==1.26.4" "matplotlib==3.8.4" "ipywidgets==8.1.0" "pytest==8.0.0" "hypothesis==6.100.0" "nbformat==5.10.4"
+test-min:
+	rm -rf .venv-min
+	$(PYTHON_MIN) -m venv .venv-min
+	.venv-min/bin/python -m pip install -q -e . $(MIN_PINS)
+	.venv-min/bin/python -m pytest tests -p no:cacheprovider -o addopts="" -W "ignore::DeprecationWarning" \
+	    --ignore=tests/test_binder.py --ignore=tests/test_browser.py --ignore=tests/test_course.py \
+	    --ignore=tests/test_assignments.py --ignore=tests/test_nbgrader_roundtrip.py \
+	    --ignore=tests/test_bad_submissions.py
 
 # Maintainers: after editing a course notebook, store its fresh outputs for nbval.
 notebooks: $(STAMP_TEST)
