@@ -44,13 +44,13 @@ lab: $(STAMP_COURSE)
 	    --LabApp.default_url=/lab/tree/course/00-start-here.ipynb
 
 test: $(STAMP_TEST)
-	$(PY) -m pytest tests course --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
+	$(PY) -m pytest tests course solutions --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
 
 test-lib: $(STAMP_TEST)
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP_TEST)
-	$(PY) -m pytest course --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
+	$(PY) -m pytest course solutions --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
 
 # Maintainers: the library and lab tests against the LOWEST versions pyproject.toml allows,
 # in a separate venv, on the oldest Python we support when it is there (PYTHON_MIN).

@@ -222,6 +222,8 @@ def feedback_html(course: Course, assignment: str, student: str) -> str:
 def normalised(nb_path: Path) -> str:
     """Notebook JSON with volatile parts removed, for comparing two generated releases."""
     nb = json.loads(Path(nb_path).read_text())
+    # Written by the kernel that last executed the notebook (its Python version), not by us.
+    nb.get("metadata", {}).pop("language_info", None)
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
         if cell["cell_type"] == "code":

@@ -13,6 +13,7 @@ cannot weaken it). Assignment names and course-notebook links follow docs/design
 """
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -1220,12 +1221,30 @@ BUILDERS = {
 }
 
 
+def execute(nb, path):
+    """Run the solution notebook in a fresh kernel and keep its outputs.
+
+    Instructors then see what a correct answer prints, and ``make test`` checks with nbval that
+    the stored outputs still come out. nbgrader clears outputs when it releases an assignment.
+    """
+    from nbclient import NotebookClient
+
+    env_flag = os.environ.pop("NBGRADER_EXECUTION", None)   # the full (not the grading) run
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        if env_flag is not None:
+            os.environ["NBGRADER_EXECUTION"] = env_flag
+    return nb
+
+
 def main(names=None):
     for name in names or ASSIGNMENTS:
         b = BUILDERS[name]()
         path = ROOT / "solutions" / name / f"{name}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(b.notebook(), str(path))
+        nbformat.write(execute(b.notebook(), path), str(path))
         print(f"{path.relative_to(ROOT)}: {len(b.cells)} cells, {b.points:g} points")
 
 
