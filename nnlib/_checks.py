@@ -94,19 +94,23 @@ def as_rng(seed) -> np.random.Generator:
     raise TypeError(f"seed must be an int, a numpy Generator or None; got {type(seed).__name__}")
 
 
-def lookup(registry: dict, spec, kind: str, cls: type, article: str = "a"):
+def lookup(registry: dict, spec, kind: str, cls: type | None = None, article: str = "a",
+           *, sort: bool = True):
     """``spec`` itself if it is a ``cls``, else the registry entry named ``spec``.
 
-    One rule for every registry (activations, input functions, losses): names are
-    case-insensitive; a wrong type is a TypeError and an unknown name a ValueError, both
-    listing the known names.
+    One rule for every registry (activations, input functions, losses, truth tables,
+    datasets): names are case-insensitive; a wrong type is a TypeError and an unknown name a
+    ValueError, both listing the known names (alphabetically, or in the registry's own order
+    with ``sort=False`` where that order teaches something).
     """
-    if isinstance(spec, cls):
+    if cls is not None and isinstance(spec, cls):
         return spec
+    names = sorted(registry) if sort else list(registry)
     if not isinstance(spec, str):
-        raise TypeError(f"{kind} must be a name (one of {sorted(registry)}) or {article} "
-                        f"{cls.__name__}; got {type(spec).__name__}")
+        alternative = f" or {article} {cls.__name__}" if cls is not None else ""
+        raise TypeError(f"{kind} must be a name (one of {names}){alternative}; got "
+                        f"{type(spec).__name__}")
     key = spec.lower()
     if key not in registry:
-        raise ValueError(f"unknown {kind} {spec!r}; expected one of {sorted(registry)}")
+        raise ValueError(f"unknown {kind} {spec!r}; expected one of {names}")
     return registry[key]

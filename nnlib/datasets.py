@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import as_float_array, as_rng, check_int, check_positive
+from ._checks import as_float_array, as_rng, check_int, check_positive, lookup
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -69,14 +69,8 @@ def truth_table(name: str):
     {((0,0),0), ((0,1),1), ((1,0),1), ((1,1),1)}, shows. ``truth_table("or")`` is that plain
     OR table.
     """
-    if not isinstance(name, str):
-        raise TypeError(
-            f"name must be a string, one of {list(TRUTH_TABLES)}; got {type(name).__name__}"
-        )
-    key = name.lower()
-    if key not in _TABLES:
-        raise ValueError(f"unknown truth table {name!r}; expected one of {list(TRUTH_TABLES)}")
-    return _INPUTS.copy(), np.array(_TABLES[key], dtype=np.float64).reshape(4, 1)
+    table = lookup(_TABLES, name, "truth table", sort=False)
+    return _INPUTS.copy(), np.array(table, dtype=np.float64).reshape(4, 1)
 
 
 # ------------------------------------------------------------------------------------------
@@ -222,14 +216,8 @@ def make_dataset(name: str, n: int = 200, noise: float = 0.0, seed=None, n_class
     """``DATASETS[name](n, noise, seed, n_classes)``; an unknown name raises a ValueError
     listing DATASETS, ``n_classes`` other than 2 for circle or xor a ValueError naming
     ``MULTICLASS_DATASETS``."""
-    if not isinstance(name, str):
-        raise TypeError(
-            f"name must be a string, one of {list(DATASETS)}; got {type(name).__name__}"
-        )
-    key = name.lower()
-    if key not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; expected one of {list(DATASETS)}")
-    return DATASETS[key](n=n, noise=noise, seed=seed, n_classes=n_classes)
+    make = lookup(DATASETS, name, "dataset", sort=False)
+    return make(n=n, noise=noise, seed=seed, n_classes=n_classes)
 
 
 def train_test_split(X, labels, test_ratio: float = 0.5, seed=None):

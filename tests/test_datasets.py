@@ -48,7 +48,7 @@ def test_truth_table_returns_fresh_arrays():
 def test_truth_table_unknown_name():
     with pytest.raises(ValueError, match=r"unknown truth table 'xnor'; expected one of \['and', 'or'"):
         truth_table("xnor")
-    with pytest.raises(TypeError, match="name must be a string"):
+    with pytest.raises(TypeError, match=r"truth table must be a name \(one of \['and'"):
         truth_table(1)
 
 

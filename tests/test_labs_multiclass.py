@@ -7,18 +7,12 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from nnlib.datasets import features, make_dataset, train_test_split
+from nnlib.datasets import make_dataset, train_test_split
 from nnlib.labs import decision_boundary
 from nnlib.labs.boundary import NEUTRAL, STATE_KEYS, class_rgba
 from nnlib.losses import loss_value, to_one_hot
 from nnlib.plotting import CLASS_COLOURS, plot_decision_boundary
-
-
-def _grid_features(lab, g):
-    lo, hi = lab.window
-    t = np.linspace(lo, hi, g)
-    x1, x2 = np.meshgrid(t, t)
-    return features(np.column_stack([x1.ravel(), x2.ravel()]), list(lab.controls["features"].value))
+from test_labs_boundary import _grid_features  # the lab's plane as feature rows
 
 
 def test_three_gaussians_are_learned_to_95_percent_with_softmax_and_cross_entropy():

@@ -74,6 +74,12 @@ def _slider(value, description, lo=-5.0, hi=5.0, step=0.1):
                                readout_format=".2f")
 
 
+def _dropdown(options, value, description):
+    """The σ and target pickers of both labs, laid out like their sliders."""
+    return widgets.Dropdown(options=options, value=value, description=description,
+                            style={"description_width": "40px"}, layout=widgets.Layout(width="260px"))
+
+
 def _plane():
     t = np.linspace(*WINDOW, GRID)
     x1, x2 = np.meshgrid(t, t)
@@ -100,10 +106,8 @@ class NeuronLab(Lab):
         c["w1"] = _slider(1.0, "w1")
         c["w2"] = _slider(1.0, "w2")
         c["b"] = _slider(-1.5, "b")
-        c["activation"] = widgets.Dropdown(options=NEURON_ACTIVATIONS, value="step", description="σ",
-                                           style={"description_width": "40px"}, layout=widgets.Layout(width="260px"))
-        c["table"] = widgets.Dropdown(options=list(TRUTH_TABLES), value="and", description="target",
-                                      style={"description_width": "40px"}, layout=widgets.Layout(width="260px"))
+        c["activation"] = _dropdown(NEURON_ACTIVATIONS, "step", "σ")
+        c["table"] = _dropdown(list(TRUTH_TABLES), "and", "target")
         for name in c:
             self._watch(name)
         for key, values in NEURON_PRESETS.items():
@@ -221,10 +225,8 @@ class XorBuilderLab(Lab):
             self.notes.append(f"unknown preset {preset!r}; used 'PV021 lines'; known: {list(XOR_PRESETS)}")
         for name in self.names:
             c[name] = _slider(start[name], name)
-        c["activation"] = widgets.Dropdown(options=["step", "sigmoid"], value="step", description="σ",
-                                           style={"description_width": "40px"}, layout=widgets.Layout(width="260px"))
-        c["table"] = widgets.Dropdown(options=list(TRUTH_TABLES), value="xor", description="target",
-                                      style={"description_width": "40px"}, layout=widgets.Layout(width="260px"))
+        c["activation"] = _dropdown(["step", "sigmoid"], "step", "σ")
+        c["table"] = _dropdown(list(TRUTH_TABLES), "xor", "target")
         for name in c:
             self._watch(name)
         for key, values in XOR_PRESETS.items():
