@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from nnlib.datasets import make_dataset, train_test_split
+from nnlib.datasets import features, make_dataset, train_test_split
 from nnlib.labs import decision_boundary
 from nnlib.labs.boundary import NEUTRAL, STATE_KEYS, class_rgba
 from nnlib.losses import loss_value, to_one_hot
