@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from nnlib import Network, get_loss, to_one_hot  # noqa: E402
-from nnlib.backprop import _loss_and_grads  # noqa: E402
+from nnlib._backward import loss_and_grads  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 BATCH = 64
@@ -69,7 +69,7 @@ def main():
         net = Network.from_sizes(sizes, ["sigmoid"] * len(hidden) + ["softmax"], seed=0)
         n_w = sum(W.size for W in net.W)
         def step():
-            _loss_and_grads(net, X, d, loss)
+            loss_and_grads(net, X, d, loss)
         # Short timing blocks (~10 ms) and the minimum over many: on a shared machine the
         # median picks up other processes' time slices, the minimum is the computation.
         once = median_time(step, number=1, repeat=3, warmup=1)

@@ -11,6 +11,14 @@ import numbers
 import numpy as np
 
 
+class ConvergenceWarning(RuntimeWarning):
+    """Training stopped before the error became acceptable (or it diverged).
+
+    Defined here, below every training module, so that ``train`` and ``perceptron`` share it
+    without importing each other; ``nnlib.ConvergenceWarning`` is the public name.
+    """
+
+
 def as_float_array(value, name: str, *, ndim: int | None = None, allow_nonfinite: bool = False):
     """Return ``value`` as a float64 array, rejecting strings, objects, NaN and inf.
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._backward import backward_from_delta, check_data, loss_and_grads, output_delta
 from ._checks import as_float_array, check_choice
 from .losses import check_pair, get_loss
 from .network import ForwardPass, Network
@@ -52,34 +53,6 @@ class Gradients:
 
 
 # --------------------------------------------------------------------------- vectorised
-
-def _fused_delta(loss, act):
-    """The shortcut ∂E_k/∂ξ = y - d when the loss has one for this output activation."""
-    delta = loss.fused.get(act.name)
-    return delta if delta is not None and act.is_default else None
-
-
-def _output_delta(net, loss, xi_L, y_L, d):
-    """∂E_k/∂ξ of the output layer, (N, n_L)."""
-    act = net.activations[-1]
-    delta = _fused_delta(loss, act)
-    if delta is not None:
-        return delta(y_L, d)
-    return act._backward(xi_L, y_L, loss.grad(y_L, d))
-
-
-def _backward_from_delta(net, xi, y, dE_dxi):
-    """Unchecked backward pass from the output layer's ∂E/∂ξ; returns (dW, db) lists."""
-    L = net.L
-    dW, db = [None] * L, [None] * L
-    for l in range(L, 0, -1):
-        inp = net.inputs[l - 1]
-        dE_dy_prev, dW[l - 1], db[l - 1] = inp.backward(
-            y[l - 1], net.W[l - 1], net.b[l - 1], dE_dxi, need_dy=l > 1)
-        if l > 1:
-            dE_dxi = net.activations[l - 2]._backward(xi[l - 1], y[l - 1], dE_dy_prev)
-    return dW, db
-
 
 def backward(net: Network, fp: ForwardPass, dE_dy=None, *, loss=None, d=None) -> Gradients:
     """Backward pass through ``net`` after the forward pass ``fp``.
@@ -120,41 +93,9 @@ def backward(net: Network, fp: ForwardPass, dE_dy=None, *, loss=None, d=None) ->
             raise ValueError("loss needs the targets d of shape (N, n_L)")
         loss = get_loss(loss)
         _, d = check_pair(loss, y_L, d, "y[L]", "d")
-        delta = _output_delta(net, loss, xi_L, y_L, d)
-    dW, db = _backward_from_delta(net, fp.xi, fp.y, delta)
+        delta = output_delta(net, loss, xi_L, y_L, d)
+    dW, db = backward_from_delta(net, fp.xi, fp.y, delta)
     return Gradients(dW, db)
-
-
-def _loss_and_grads(net, X, d, loss, scale=1.0):
-    """Unchecked: E (sum over the batch, times ``scale``) and the gradient lists."""
-    xi, y = net._forward(X)
-    E = float(loss.value(y[-1], d).sum()) * scale
-    delta = _output_delta(net, loss, xi[-1], y[-1], d)
-    if scale != 1.0:
-        delta = np.multiply(delta, scale, out=delta if delta is not y[-1] else None)
-    dW, db = _backward_from_delta(net, xi, y, delta)
-    return E, dW, db
-
-
-def check_data(net, X, d, loss):
-    """Validate a batch for ``net`` and ``loss``: X (N, n_0), d (N, n_L), matching N."""
-    X = net.check_X(X)
-    d_arr = as_float_array(d, "d")
-    if d_arr.ndim == 1 and net.sizes[-1] == 1 and X.shape[0] > 1 and d_arr.shape[0] == X.shape[0]:
-        raise ValueError(f"d must have shape ({X.shape[0]}, 1) for one output unit; got "
-                         f"{d_arr.shape} (use d.reshape(-1, 1))")
-    if d_arr.ndim == 1 and X.shape[0] == 1:
-        d_arr = d_arr[np.newaxis, :]
-    n_L = net.sizes[-1]
-    if d_arr.ndim == 1 and loss.name == "cross_entropy":
-        raise ValueError(f"cross_entropy needs one-hot targets d of shape ({X.shape[0]}, "
-                         f"{n_L}); got labels of shape {d_arr.shape}; use "
-                         f"to_one_hot(labels, {n_L})")
-    if d_arr.shape != (X.shape[0], n_L):
-        raise ValueError(f"d must have shape ({X.shape[0]}, {n_L}) (one row per sample of X, "
-                         f"one column per output unit); got {d_arr.shape}")
-    loss.check_targets(d_arr)
-    return X, d_arr
 
 
 def gradients(net: Network, X, d, loss="half_sse", reduction="sum"):
@@ -169,7 +110,7 @@ def gradients(net: Network, X, d, loss="half_sse", reduction="sum"):
     reduction = check_choice(reduction, "reduction", ("sum", "mean"))
     X, d = check_data(net, X, d, loss)
     scale = 1.0 if reduction == "sum" else 1.0 / X.shape[0]
-    E, dW, db = _loss_and_grads(net, X, d, loss, scale)
+    E, dW, db = loss_and_grads(net, X, d, loss, scale)
     return E, Gradients(dW, db)
 
 

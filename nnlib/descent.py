@@ -174,6 +174,22 @@ def _evaluate(f, grad, x, scalar):
     return fx, gx
 
 
+def _step_is_safe(g, gamma, max_abs):
+    """False when γ·g itself could overflow: decided from |g_j| before multiplying.
+
+    If γ|g_j| > 2·max_abs then |x_j - γ g_j| > max_abs (because |x_j| <= max_abs), so the
+    run diverges anyway; testing first keeps inf out of the arithmetic.
+    """
+    return np.abs(g).max() <= 2.0 * max_abs / gamma
+
+
+def _inside(f, grad, x_new, max_abs, scalar):
+    """(f, grad) at ``x_new``, or None when x_new is None, outside the box or not finite."""
+    if x_new is None or np.abs(x_new).max() > max_abs:
+        return None
+    return _evaluate(f, grad, x_new, scalar)
+
+
 def gradient_descent(f: Callable, grad: Callable, x0, gamma=0.1, *, steps: int = 100,
                      clip: float | None = None, tol: float = 1e-8,
                      max_abs: float = 1e6) -> DescentTrace:
@@ -249,20 +265,11 @@ def gradient_descent(f: Callable, grad: Callable, x0, gamma=0.1, *, steps: int =
             break
         gamma_i = _gamma_at(gamma, i)
         g_used, clipped_i = (gx, False) if clip is None else clip_gradient(gx, clip)
-        # Decide divergence from |g_j| before multiplying: gamma * g could overflow itself.
-        # If gamma*|g_j| > 2*max_abs then |x_j - gamma*g_j| > max_abs, because |x_j| <= max_abs.
-        if np.abs(g_used).max() > 2.0 * max_abs / gamma_i:
+        step = -gamma_i * g_used if _step_is_safe(g_used, gamma_i, max_abs) else None
+        x_new = None if step is None else x + step          # x_{i+1} = x_i - γ_i ∇f(x_i)
+        evaluated = _inside(f, grad, x_new, max_abs, scalar)
+        if evaluated is None:
             status = "diverged"
-        else:
-            step = -gamma_i * g_used
-            x_new = x + step
-            if np.abs(x_new).max() > max_abs:
-                status = "diverged"
-            else:
-                evaluated = _evaluate(f, grad, x_new, scalar)
-                if evaluated is None:
-                    status = "diverged"
-        if status == "diverged":
             message = (
                 f"diverged at step {i + 1}: the next x would leave |x_j| <= max_abs = {max_abs:g} "
                 f"or make f non-finite (gamma = {gamma_i:g}); "

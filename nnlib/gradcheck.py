@@ -19,8 +19,8 @@ from typing import Callable
 
 import numpy as np
 
+from ._backward import check_data, loss_and_grads
 from ._checks import as_float_array, check_positive
-from .backprop import _loss_and_grads, check_data
 from .losses import get_loss
 from .network import Network
 
@@ -90,7 +90,7 @@ def check_gradients(net: Network, X, d, loss="half_sse", h: float = 1e-5) -> flo
     loss = get_loss(loss)
     h = check_positive(h, "h")
     X, d = check_data(net, X, d, loss)
-    _, dW, db = _loss_and_grads(net, X, d, loss)
+    _, dW, db = loss_and_grads(net, X, d, loss)
     analytic, numeric = [], []
 
     def E(_):

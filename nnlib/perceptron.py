@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_batch, as_float_array, as_rng, check_int, check_positive
-from .train import ConvergenceWarning
+from ._checks import (ConvergenceWarning, as_batch, as_float_array, as_rng, check_int,
+                      check_positive)
 
 __all__ = ["step_neuron", "perceptron_train", "PerceptronHistory"]
 
