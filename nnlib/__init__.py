@@ -31,3 +31,7 @@ from .network import ForwardPass, Network, count_params, parse_sizes
 from .graph import Value
 from .perceptron import PerceptronHistory, perceptron_train, step_neuron
 from .train import ConvergenceWarning, History, minibatches, sgd_step, train
+from .optim import OPTIMIZERS, Optimizer
+from .regularization import dropout_backward, dropout_forward, l1_grad, l1_penalty, l2_grad, l2_penalty
+from .preprocess import fit_standardizer, standardize
+from .diagnostics import LayerStats, layer_stats

@@ -17,8 +17,16 @@ rule). The lectures' batch rule with E = Σ_k E_k is the same as ours with γ/N;
 
 The reported training loss of an epoch is the mean over its samples of E_k, each taken when
 its minibatch was processed (before that minibatch's step); the validation loss is computed
-after the epoch. With ``l2 > 0`` each step also decays the weights (not the biases):
-∂/∂W of (l2/2)·‖W‖² is added to the gradient; the reported losses are the data term only.
+after the epoch. With ``l2 > 0`` or ``l1 > 0`` the penalties of ``nnlib.regularization``
+(weights only, not biases) add their gradients to ∂E/∂W; the reported losses are the data
+term only. ``dropout=p`` drops each hidden unit with probability p in every training step
+(inverted dropout; validation and the trained network use no dropout).
+
+Notebook 10 adds: ``optimizer`` (a name or ``nnlib.optim.Optimizer``: momentum, Nesterov,
+RMSProp, Adam; the plain step is the default), a validation set carved off the training
+data (``val_fraction``) and early stopping (``patience``): when the validation loss has
+not improved for ``patience`` epochs, training stops (status ``"early_stopped"``) and the
+weights of the best epoch (``History.best_epoch``) are restored.
 
 Training never returns NaN silently: if the loss or a weight becomes inf/NaN (or the loss
 grows a million-fold over its first epoch's value, on its way to inf), training stops, the
@@ -35,10 +43,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_rng, check_int, check_positive
-from .backprop import Gradients, _loss_and_grads, check_data
+from ._backward import check_data, loss_and_grads
+from ._checks import ConvergenceWarning, as_rng, check_int, check_positive
+from .backprop import Gradients
 from .losses import get_loss
 from .network import Network
+from .optim import Optimizer, get_optimizer
+from .regularization import dropout_mask, l1_grad, l2_grad
 
 __all__ = ["History", "ConvergenceWarning", "minibatches", "train", "sgd_step"]
 
@@ -46,17 +57,15 @@ __all__ = ["History", "ConvergenceWarning", "minibatches", "train", "sgd_step"]
 _EXPLODE = 1e6
 
 
-class ConvergenceWarning(RuntimeWarning):
-    """Training stopped before the error became acceptable (or it diverged)."""
-
-
 @dataclass
 class History:
     """What :func:`train` did, for plotting loss curves (``nnlib.plotting.plot_loss_curves``).
 
     ``train_loss[e]`` / ``val_loss[e]``: mean E_k in epoch e (``val_loss`` is empty without
-    validation data); ``status``: ``"converged"`` (target_loss reached), ``"max_epochs"``
-    or ``"diverged"``; ``epochs``: epochs completed; ``message``: one human-readable line.
+    validation data); ``status``: ``"converged"`` (target_loss reached), ``"max_epochs"``,
+    ``"early_stopped"`` or ``"diverged"``; ``epochs``: epochs completed; ``message``: one
+    human-readable line; ``best_epoch``: with ``patience``, the epoch (counted from 1) of the
+    lowest validation loss, whose weights the network holds at the end (else None).
     """
 
     train_loss: list = field(default_factory=list)
@@ -64,6 +73,7 @@ class History:
     status: str = "max_epochs"
     epochs: int = 0
     message: str = ""
+    best_epoch: int | None = None
 
 
 def minibatches(n, batch_size, rng):
@@ -86,12 +96,10 @@ def minibatches(n, batch_size, rng):
 
 
 def _sgd_step(net, dW, db, gamma):
-    # In place and without temporaries: scale the gradient arrays (which we own), subtract.
+    # The lecture's update, in place; the gradients are left as they were.
     for W, b, gW, gb in zip(net.W, net.b, dW, db):
-        gW *= gamma
-        W -= gW
-        gb *= gamma
-        b -= gb
+        W -= gamma * gW
+        b -= gamma * gb
 
 
 def sgd_step(net: Network, grads: Gradients, gamma) -> None:
@@ -111,17 +119,25 @@ def sgd_step(net: Network, grads: Gradients, gamma) -> None:
                              f"{W.shape} and b[{l}] {b.shape}; got {gW.shape} and {gb.shape}")
     if len(grads.dW) != net.L:
         raise ValueError(f"grads must have {net.L} layers like net; got {len(grads.dW)}")
-    _sgd_step(net, [g.copy() for g in grads.dW], [g.copy() for g in grads.db], gamma)
+    _sgd_step(net, grads.dW, grads.db, gamma)
 
 
-def _train_step(net, X, d, loss, gamma, l2=0.0):
+def _train_step(net, X, d, loss, gamma, l2=0.0, *, l1=0.0, p_drop=0.0, rng=None,
+                optimizer=None):
     """Unchecked: one step on the minibatch (X, d) with the mean gradient; returns Σ_k E_k."""
     n = X.shape[0]
-    E, dW, db = _loss_and_grads(net, X, d, loss, 1.0 / n)
+    masks = None
+    if p_drop:
+        masks = [None] + [dropout_mask((n, k), p_drop, rng) for k in net.sizes[1:-1]] + [None]
+    E, dW, db = loss_and_grads(net, X, d, loss, 1.0 / n, masks)
     if l2:
-        for g, W in zip(dW, net.W):
-            g += l2 * W
-    _sgd_step(net, dW, db, gamma)
+        dW = [g + l2_grad(W, l2) for g, W in zip(dW, net.W)]
+    if l1:
+        dW = [g + l1_grad(W, l1) for g, W in zip(dW, net.W)]
+    if optimizer is None:
+        _sgd_step(net, dW, db, gamma)
+    else:
+        optimizer.step(net.params(), [g for pair in zip(dW, db) for g in pair], gamma)
     return E * n
 
 
@@ -167,9 +183,47 @@ def _finite(net):
     return all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in zip(net.W, net.b))
 
 
+def _validation(net, X, d, loss, X_val, d_val, val_fraction, rng):
+    """The (X, d, X_val, d_val) to train and validate on; carves off ``val_fraction``."""
+    if (X_val is None) != (d_val is None):
+        raise ValueError("give both X_val and d_val for validation, or neither")
+    if val_fraction is not None:
+        if X_val is not None:
+            raise ValueError("give either X_val and d_val or val_fraction, not both")
+        val_fraction = check_positive(val_fraction, "val_fraction")
+        m = int(round(val_fraction * X.shape[0]))
+        if val_fraction >= 1.0 or not 1 <= m < X.shape[0]:
+            raise ValueError(f"val_fraction must leave at least one sample on each side; got "
+                             f"{val_fraction} of {X.shape[0]} samples")
+        order = rng.permutation(X.shape[0])
+        return X[order[m:]], d[order[m:]], X[order[:m]], d[order[:m]]
+    if X_val is not None:
+        X_val, d_val = check_data(net, X_val, d_val, loss)
+    return X, d, X_val, d_val
+
+
+def _run_epoch(net, X, d, loss, step, batch_size, rng, options):
+    """One pass over (X, d); the mean training loss (inf/NaN when something overflowed)."""
+    n = X.shape[0]
+    # Overflow is detected by the caller from the loss; numpy's warnings would only repeat it.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        if batch_size is None or batch_size >= n:
+            total = _train_step(net, X, d, loss, step, **options)
+        else:
+            total = sum(_train_step(net, X[idx], d[idx], loss, step, **options)
+                        for idx in minibatches(n, batch_size, rng))
+    return total / n
+
+
+def _val_loss(net, X_val, d_val, loss):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return float(loss.value(net._forward(X_val)[1][-1], d_val).mean())
+
+
 def train(net: Network, X, d, *, loss="half_sse", gamma=0.5, epochs=100, batch_size=None,
           l2=0.0, seed=None, X_val=None, d_val=None, target_loss=None,
-          progress=False) -> History:
+          progress=False, l1=0.0, dropout=0.0, optimizer=None, val_fraction=None,
+          patience=None) -> History:
     """Train ``net`` in place by (minibatch) gradient descent; returns a :class:`History`.
 
     Parameters
@@ -180,11 +234,17 @@ def train(net: Network, X, d, *, loss="half_sse", gamma=0.5, epochs=100, batch_s
     gamma : float > 0, or a callable ``gamma(epoch) -> float`` (a schedule, epoch from 0)
     epochs : int, the maximum number of passes over the data
     batch_size : None (batch), 1 (online) or k (minibatch)
-    l2 : float >= 0, weight decay strength
-    seed : int or Generator, for the shuffling
+    l2, l1 : float >= 0, penalty strengths on the weights (weight decay, sparsity)
+    seed : int or Generator, for the shuffling (and the validation split and dropout)
     X_val, d_val : optional validation data, shapes (M, n_0) and (M, n_L)
     target_loss : stop (status ``"converged"``) once the epoch's training loss <= this
     progress : show one updating status line (works in Jupyter and in a terminal)
+    dropout : float in [0, 1), the probability of dropping a hidden unit in training
+    optimizer : None (the plain step), a name in ``nnlib.optim.OPTIMIZERS`` or an
+        ``Optimizer`` (its own gamma is replaced by ``gamma``)
+    val_fraction : float in (0, 1), hold out this share of X, d (shuffled) for validation
+    patience : int >= 1, early stopping: stop when the validation loss has not improved
+        for this many epochs and restore the weights of the best epoch
 
     Example: the XOR truth table with a 2-4-1 network.
 
@@ -199,50 +259,33 @@ def train(net: Network, X, d, *, loss="half_sse", gamma=0.5, epochs=100, batch_s
         raise TypeError(f"net must be a Network; got {type(net).__name__}")
     loss = get_loss(loss)
     X, d = check_data(net, X, d, loss)
-    if callable(gamma):
-        schedule = gamma
-    else:
+    schedule = gamma if callable(gamma) else None
+    if schedule is None:
         gamma = check_positive(gamma, "gamma")
-        schedule = None
     epochs = check_int(epochs, "epochs", minimum=1)
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", minimum=1)
-    l2 = check_positive(l2, "l2", allow_zero=True)
     if target_loss is not None:
         target_loss = check_positive(target_loss, "target_loss", allow_zero=True)
-    if (X_val is None) != (d_val is None):
-        raise ValueError("give both X_val and d_val for validation, or neither")
-    if X_val is not None:
-        X_val, d_val = check_data(net, X_val, d_val, loss)
     rng = as_rng(seed)
-    n = X.shape[0]
-    full_batch = batch_size is None or batch_size >= n
+    options = _step_options(l2, l1, dropout, optimizer, rng)
+    X, d, X_val, d_val = _validation(net, X, d, loss, X_val, d_val, val_fraction, rng)
+    stopper = None if patience is None else _EarlyStopping(patience, X_val)
     bar = _Progress(epochs) if progress else None
     history = History()
 
     for epoch in range(epochs):
         step = gamma if schedule is None else check_positive(schedule(epoch), "gamma(epoch)")
         saved = [p.copy() for p in net.params()]
-        total, val_loss = 0.0, None
-        # Overflow is detected below from the loss; numpy's warnings would only repeat it.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            if full_batch:
-                total = _train_step(net, X, d, loss, step, l2)
-            else:
-                for idx in minibatches(n, batch_size, rng):
-                    total += _train_step(net, X[idx], d[idx], loss, step, l2)
-            train_loss = total / n
-            if np.isfinite(train_loss) and _finite(net):
-                if X_val is not None:
-                    val_loss = float(loss.value(net._forward(X_val)[1][-1], d_val).mean())
-        finite = (np.isfinite(train_loss) and _finite(net)
-                  and (val_loss is None or np.isfinite(val_loss)))
+        train_loss = _run_epoch(net, X, d, loss, step, batch_size, rng, options)
+        finite = np.isfinite(train_loss) and _finite(net)
+        val_loss = _val_loss(net, X_val, d_val, loss) if finite and X_val is not None else None
+        finite = finite and (val_loss is None or np.isfinite(val_loss))
         # Growth by a factor of a million means the steps overshoot; stop before inf/NaN.
         exploded = finite and history.train_loss and \
             train_loss > _EXPLODE * (history.train_loss[0] + 1.0)
         if not finite or exploded:
-            for p, old in zip(net.params(), saved):
-                p[...] = old
+            _restore(net, saved)
             history.status = "diverged"
             what = ("the loss or a weight became inf/NaN" if not finite else
                     f"the loss grew to {train_loss:.3g}, over {_EXPLODE:g} times its start")
@@ -262,6 +305,8 @@ def train(net: Network, X, d, *, loss="half_sse", gamma=0.5, epochs=100, batch_s
             history.message = (f"reached loss {train_loss:.6g} <= target {target_loss:g} "
                                f"after {epoch + 1} epochs")
             break
+        if stopper is not None and stopper.should_stop(net, val_loss, history):
+            break
     else:
         history.status = "max_epochs"
         history.message = f"ran all {epochs} epochs; final loss {history.train_loss[-1]:.6g}"
@@ -270,6 +315,53 @@ def train(net: Network, X, d, *, loss="half_sse", gamma=0.5, epochs=100, batch_s
                                f"(final loss {history.train_loss[-1]:.6g}); try more epochs, "
                                f"another gamma or a larger network")
             warnings.warn(history.message, ConvergenceWarning, stacklevel=2)
+    if stopper is not None and stopper.best is not None and history.status != "converged":
+        _restore(net, stopper.best)
     if bar is not None and history.train_loss:
         bar.show(history.epochs, history, final=True)
     return history
+
+
+def _step_options(l2, l1, dropout, optimizer, rng):
+    """The checked keyword arguments of :func:`_train_step`."""
+    options = dict(l2=check_positive(l2, "l2", allow_zero=True),
+                   l1=check_positive(l1, "l1", allow_zero=True),
+                   p_drop=check_positive(dropout, "dropout", allow_zero=True), rng=rng)
+    if options["p_drop"] >= 1.0:
+        raise ValueError(f"dropout must lie in [0, 1); got {dropout}")
+    if optimizer is not None:
+        if not isinstance(optimizer, (str, Optimizer)):
+            raise TypeError(f"optimizer must be a name or an Optimizer; got "
+                            f"{type(optimizer).__name__}")
+        options["optimizer"] = get_optimizer(optimizer)
+        options["optimizer"].reset()
+    return options
+
+
+class _EarlyStopping:
+    """Remembers the weights of the lowest validation loss; says when to stop."""
+
+    def __init__(self, patience, X_val):
+        self.patience = check_int(patience, "patience", minimum=1)
+        if X_val is None:
+            raise ValueError("early stopping (patience) needs validation data: give X_val "
+                             "and d_val or val_fraction")
+        self.lowest, self.best = np.inf, None
+
+    def should_stop(self, net, val_loss, history):
+        if val_loss < self.lowest:
+            self.lowest, self.best = val_loss, [p.copy() for p in net.params()]
+            history.best_epoch = history.epochs
+            return False
+        if history.epochs - history.best_epoch < self.patience:
+            return False
+        history.status = "early_stopped"
+        history.message = (f"stopped after {history.epochs} epochs: the validation loss has "
+                           f"not improved for {self.patience} epochs; kept the weights of "
+                           f"epoch {history.best_epoch} (val loss {self.lowest:.6g})")
+        return True
+
+
+def _restore(net, saved):
+    for p, old in zip(net.params(), saved):
+        p[...] = old

@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 MODULES = ["activations", "inputs", "network", "losses", "backprop", "gradcheck", "train",
+           "optim", "regularization", "preprocess", "diagnostics",
            "graph", "perceptron"]
 
 

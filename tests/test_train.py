@@ -188,3 +188,104 @@ def test_progress_in_a_notebook_updates_one_display(monkeypatch):
     assert shown[0] == "" and len(shown) >= 2
     assert shown[-1].startswith("epoch 4/4  train loss") and "val loss" in shown[-1]
     assert shown[-1].endswith("max_epochs")
+
+
+# ---------------------------------------------------------------- notebook 10's additions
+
+def test_dropout_step_follows_the_masked_gradient_by_finite_differences():
+    from nnlib.gradcheck import numerical_gradient
+    from nnlib.regularization import dropout_mask
+    rng = np.random.default_rng(5)
+    net = Network.from_sizes("3-6-5-2", ["tanh", "relu", "sigmoid"], seed=2)
+    X, d = rng.normal(size=(8, 3)), rng.uniform(size=(8, 2))
+    before = net.copy()
+    train(net, X, d, gamma=0.1, epochs=1, dropout=0.5, seed=11)
+    # the same masks: train draws one per hidden layer from its seeded Generator
+    mrng = np.random.default_rng(11)
+    masks = [dropout_mask((8, k), 0.5, mrng) for k in (6, 5)]
+
+    def masked_error(_):
+        y = X
+        for l, (W, b, act) in enumerate(zip(before.W, before.b, before.activations)):
+            y = act.f(y @ W + b)
+            if l < 2:
+                y = y * masks[l]
+        return loss_value("half_sse", y, d, "mean")
+
+    for p_before, p_after in zip(before.params(), net.params()):
+        expected = p_before - 0.1 * numerical_gradient(masked_error, p_before)
+        np.testing.assert_allclose(p_after, expected, rtol=1e-7, atol=1e-9)
+    # validation and prediction use no dropout: the validation loss is the plain one
+    net2 = before.copy()
+    h = train(net2, X, d, gamma=1e-12, epochs=1, dropout=0.5, seed=0, X_val=X, d_val=d)
+    assert h.val_loss[0] == pytest.approx(loss_value("half_sse", net2(X), d, "mean"))
+
+
+def test_l1_and_l2_add_their_gradients_to_the_weights_only():
+    rng = np.random.default_rng(6)
+    net = Network.from_sizes("2-3-1", ["tanh", "identity"], seed=3)
+    X, d = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+    twin = net.copy()
+    train(net, X, d, gamma=0.2, epochs=1, l1=0.05, l2=0.3)
+    _, g = gradients(twin, X, d, reduction="mean")
+    for l in range(2):
+        twin.W[l] -= 0.2 * (g.dW[l] + 0.3 * twin.W[l] + 0.05 * np.sign(twin.W[l]))
+        twin.b[l] -= 0.2 * g.db[l]
+    np.testing.assert_allclose(net.get_flat(), twin.get_flat(), rtol=1e-13)
+
+
+def test_optimizer_in_train_is_the_optimizer_on_mean_gradients():
+    from nnlib.optim import Optimizer
+    rng = np.random.default_rng(7)
+    net = Network.from_sizes("2-4-1", ["tanh", "sigmoid"], seed=4)
+    X, d = rng.normal(size=(6, 2)), rng.uniform(size=(6, 1))
+    twin, opt = net.copy(), Optimizer("adam", gamma=0.01)
+    train(net, X, d, gamma=0.01, epochs=3, optimizer="adam")
+    for _ in range(3):
+        _, g = gradients(twin, X, d, reduction="mean")
+        opt.step(twin.params(), [a for pair in zip(g.dW, g.db) for a in pair])
+    np.testing.assert_allclose(net.get_flat(), twin.get_flat(), rtol=1e-12)
+    with pytest.raises(ValueError, match="unknown optimizer 'adagrad'"):
+        train(net, X, d, optimizer="adagrad")
+
+
+def test_early_stopping_keeps_the_best_epoch():
+    rng = np.random.default_rng(8)
+    X, X_val = rng.normal(size=(12, 2)), rng.normal(size=(40, 2))
+    d, d_val = rng.uniform(size=(12, 1)), rng.uniform(size=(40, 1))   # noise: it must overfit
+    net = Network.from_sizes("2-30-1", ["tanh", "sigmoid"], seed=0)
+    start = net.copy()
+    h = train(net, X, d, gamma=2.0, epochs=2000, X_val=X_val, d_val=d_val, patience=15)
+    assert h.status == "early_stopped" and "not improved for 15 epochs" in h.message
+    assert h.best_epoch == int(np.argmin(h.val_loss)) + 1
+    assert len(h.val_loss) == h.best_epoch + 15
+    again = start.copy()
+    train(again, X, d, gamma=2.0, epochs=h.best_epoch)
+    np.testing.assert_allclose(net.get_flat(), again.get_flat(), rtol=1e-12)
+    with pytest.raises(ValueError, match="early stopping \\(patience\\) needs validation data"):
+        train(start, X, d, patience=3)
+
+
+def test_val_fraction_holds_out_a_seeded_share():
+    rng = np.random.default_rng(9)
+    X, d = rng.normal(size=(10, 2)), rng.uniform(size=(10, 1))
+    net = Network.from_sizes("2-3-1", seed=1)
+    twin = net.copy()
+    h = train(net, X, d, gamma=0.5, epochs=2, val_fraction=0.3, seed=3)
+    order = np.random.default_rng(3).permutation(10)
+    h2 = train(twin, X[order[3:]], d[order[3:]], gamma=0.5, epochs=2,
+               X_val=X[order[:3]], d_val=d[order[:3]])
+    assert h.val_loss == h2.val_loss and h.train_loss == h2.train_loss
+    with pytest.raises(ValueError, match="either X_val and d_val or val_fraction"):
+        train(net, X, d, val_fraction=0.3, X_val=X, d_val=d)
+    with pytest.raises(ValueError, match="val_fraction must leave at least one sample"):
+        train(net, X, d, val_fraction=0.01)
+
+
+def test_sgd_step_leaves_the_gradients_as_they_were():
+    rng = np.random.default_rng(10)
+    net = Network.from_sizes("2-3-1", seed=0)
+    _, g = gradients(net, rng.normal(size=(4, 2)), rng.uniform(size=(4, 1)))
+    kept = g.flat().copy()
+    sgd_step(net, g, 0.5)
+    np.testing.assert_array_equal(g.flat(), kept)
