@@ -21,7 +21,7 @@ from .activations import (ACTIVATIONS, Activation, elu, elu_prime, gaussian, gau
 from .backprop import Gradients, backward, backward_by_unit, gradients
 from .datasets import (DATASETS, FEATURES, features, load_digits, load_mnist, make_circle,
                        make_dataset, make_gaussians, make_spiral, make_xor, read_idx,
-                       train_test_split, truth_table)
+                       train_test_split, train_val_test_split, truth_table)
 from .descent import DescentTrace, clip_gradient, gradient_descent
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .inputs import (INPUT_FUNCTIONS, InputFunction, get_input_function, squared_distance,

@@ -255,6 +255,32 @@ def train_test_split(X, labels, test_ratio: float = 0.5, seed=None):
     return X[train], X[test], labels[train], labels[test]
 
 
+def train_val_test_split(X, labels, val_ratio: float = 0.2, test_ratio: float = 0.2, seed=None):
+    """Three parts: train on one, choose (epochs, sizes, γ) on the validation part, and
+    report once on the test part (notebooks 09 and 10).
+
+    The ratios are shares of all N samples (``round(ratio * N)`` each, both > 0, together < 1).
+    Returns ``X_train, X_val, X_test, l_train, l_val, l_test``.
+
+    >>> parts = train_val_test_split(np.zeros((10, 2)), np.arange(10), 0.2, 0.3, seed=0)
+    >>> [len(p) for p in parts]
+    [5, 2, 3, 5, 2, 3]
+    """
+    for name, ratio in (("val_ratio", val_ratio), ("test_ratio", test_ratio)):
+        if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real) or not 0 < ratio < 1:
+            raise ValueError(f"{name} must be a number strictly between 0 and 1; got {ratio!r}")
+    if val_ratio + test_ratio >= 1:
+        raise ValueError(f"val_ratio + test_ratio must be < 1 to leave training data; got "
+                         f"{val_ratio} + {test_ratio}")
+    X_rest, X_test, l_rest, l_test = train_test_split(X, labels, test_ratio, seed)
+    n_val = int(round(float(val_ratio) * len(X)))
+    if not 1 <= n_val < len(X_rest):
+        raise ValueError(f"val_ratio = {val_ratio} of N = {len(X)} samples gives {n_val} "
+                         f"validation samples; every part needs at least one sample")
+    # the rest is already shuffled: its first n_val rows are a random validation part
+    return X_rest[n_val:], X_rest[:n_val], X_test, l_rest[n_val:], l_rest[:n_val], l_test
+
+
 # ------------------------------------------------------------------------------------------
 # Input features of the playground
 

@@ -153,12 +153,13 @@ def get_optimizer(spec, gamma=0.1) -> Optimizer:
     return Optimizer(spec, gamma)
 
 
-def minimize(grad: Callable, x0, optimizer: Optimizer, steps: int = 100):
+def minimize(grad: Callable, x0, optimizer: Optimizer, steps: int = 100, schedule=None):
     """The path of ``optimizer`` on a function with gradient ``grad``: shape (steps+1, n).
 
-    ``x0`` of shape (n,); ``grad(x)`` returns shape (n,). Used for the optimiser race on 05's
-    bowl; the optimizer's state is reset first. Stops early (shorter path) if x leaves the
-    finite numbers.
+    ``x0`` of shape (n,); ``grad(x)`` returns shape (n,); ``schedule`` (optional) gives the
+    step size of step t = 0, 1, ... in place of ``optimizer.gamma``. Used for the optimiser
+    race on 05's bowl; the optimizer's state is reset first. Stops early (shorter path) if x
+    leaves the finite numbers.
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an Optimizer; got {type(optimizer).__name__}")
@@ -167,11 +168,11 @@ def minimize(grad: Callable, x0, optimizer: Optimizer, steps: int = 100):
     optimizer.reset()
     path = [x.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps):
+        for t in range(steps):
             g = as_float_array(grad(x.copy()), "grad(x)", allow_nonfinite=True)
             if g.shape != x.shape:
                 raise ValueError(f"grad must return shape {x.shape} like x0; got {g.shape}")
-            optimizer.step([x], [g])
+            optimizer.step([x], [g], None if schedule is None else schedule(t))
             if not np.all(np.isfinite(x)):
                 break
             path.append(x.copy())

@@ -107,3 +107,9 @@ def test_schedules_by_hand():
     assert cos(99) == pytest.approx(0.1)
     with pytest.raises(ValueError, match="step t must be an integer >= 0; got -1"):
         step_decay(1.0)(-1)
+
+
+def test_minimize_with_a_schedule_uses_gamma_t_per_step():
+    grad = lambda x: 2.0 * x                              # f = x², so x_{t+1} = (1 - 2γ_t) x_t
+    path = minimize(grad, [1.0], Optimizer("sgd", 0.1), steps=3, schedule=lambda t: 0.1 * (t + 1))
+    np.testing.assert_allclose(path[:, 0], [1.0, 0.8, 0.8 * 0.6, 0.8 * 0.6 * 0.4])
