@@ -1,7 +1,7 @@
 """Structure of the course notebooks: what issue 3 and docs/design.md promise of every one.
 
 nbval (run by ``make test`` over course/) checks that the stored outputs are reproduced; these
-tests check the rest: the ten files, the parts every notebook must have, links that resolve,
+tests check the rest: the eleven files, the parts every notebook must have, links that resolve,
 clean committed outputs, and a coverage table in course/README.md whose every reference names a
 section that exists.
 """
@@ -18,10 +18,13 @@ COURSE = ROOT / "course"
 NAMES = [
     "00-start-here", "01-artificial-neuron", "02-networks", "03-expressive-power",
     "04-perceptron-learning", "05-gradient-descent", "06-backprop-by-hand",
-    "07-backprop-algorithm", "08-losses", "09-hands-on",
+    "07-backprop-algorithm", "08-losses", "09-hands-on", "10-training-in-practice",
 ]
 ASSIGNMENTS = ["neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
-               "backprop-algorithm", "losses-and-classification"]
+               "backprop-algorithm", "losses-and-classification", "training-in-practice"]
+# Links to files another branch adds (the assignment of notebook 10 is written by the
+# assignments' author); remove an entry once its file is in the repository.
+PENDING = {"../exercises/training-in-practice/training-in-practice.ipynb"}
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 
 
@@ -43,7 +46,7 @@ def _headings(nb):
     return out
 
 
-def test_the_ten_notebooks_exist_and_nothing_else():
+def test_the_eleven_notebooks_exist_and_nothing_else():
     found = sorted(p.stem for p in COURSE.glob("*.ipynb"))
     assert found == NAMES
 
@@ -87,6 +90,8 @@ def test_relative_links_resolve(name):
         if re.match(r"[a-z]+:", target) or target.startswith("#"):
             continue
         path = (COURSE / target.split("#")[0]).resolve()
+        if target in PENDING and not path.exists():
+            continue
         assert path.exists(), f"{name}: the link {target!r} points to a missing file"
 
 
@@ -118,7 +123,7 @@ def test_execution_counts_are_in_order(name):
 def test_coverage_table_references_existing_sections():
     readme = (COURSE / "README.md").read_text(encoding="utf-8")
     headings = {name[:2]: _headings(_nb(name)) for name in NAMES}
-    refs = re.findall(r"\b(0\d) § (\d+) ([^;|()]+)", readme)
+    refs = re.findall(r"\b(\d\d) § (\d+) ([^;|()]+)", readme)
     assert len(refs) >= 40, "the coverage table has fewer references than the decks have take-aways"
     for nb_id, number, title in refs:
         have = headings[nb_id].get(int(number))
@@ -133,10 +138,97 @@ def test_coverage_table_leaves_no_take_away_untaught():
     assert len(rows) >= 40
     for row in rows:
         taught = row.rstrip(" |").rsplit("|", 1)[-1]
-        assert re.search(r"\b0\d §", taught), f"a take-away without a section: {row}"
+        assert re.search(r"\b\d\d §", taught), f"a take-away without a section: {row}"
 
 
 def test_every_assignment_is_linked_from_some_notebook():
     text = "\n".join(_markdown(_nb(n)) for n in NAMES)
     for a in ASSIGNMENTS:
         assert f"../exercises/{a}/{a}.ipynb" in text, f"no notebook links to the assignment {a}"
+
+
+# ------------------------------------------------------------------ errors found by readers
+# Each test below pins one correction of issue 9 so that the error cannot come back.
+
+def _section(nb, number):
+    """The markdown of section ``number`` (from its heading to the next numbered heading)."""
+    text = _markdown(nb)
+    start = re.search(rf"^##\s+{number}\s*·.*$", text, re.M)
+    assert start, f"no section {number}"
+    end = re.search(r"^##\s+(\d+\s*·|Check yourself|Take-aways)", text[start.end():], re.M)
+    return text[start.start():start.end() + (end.start() if end else len(text))]
+
+
+def _stdout(nb, marker):
+    """The printed output of the one code cell whose source contains ``marker``."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and marker in c.source]
+    assert len(cells) == 1, f"{len(cells)} cells contain {marker!r}"
+    return "".join(o.text for o in cells[0].outputs if o.output_type == "stream")
+
+
+def test_07_states_the_cost_of_backprop_as_p_times_weights():
+    sec = _section(_nb("07-backprop-algorithm"), 5)
+    assert r"p\cdot|W|" in sec
+    for paragraph in re.split(r"\n\s*\n", sec):
+        if "plus the size of the training set" in paragraph:
+            # the deck's wording may only be quoted inside the note that corrects it
+            assert paragraph.lstrip().startswith(">") and "PV021" in paragraph, paragraph
+
+
+def test_00_uses_the_corrected_kth_weight():
+    text = _markdown(_nb("00-start-here"))
+    assert "0.51130" in text
+    assert not re.search(r"w_7\^\{\\text\{next\}\} = 0\.51113", text)
+
+
+def test_05_perpendicular_only_at_the_starting_point():
+    sec = _section(_nb("05-gradient-descent"), 8)
+    assert "crosses them at a\nright angle" not in sec and "every step crosses them" not in sec
+    assert "through that point" in sec and "zig-zag" in sec
+
+
+def test_05_notes_the_rostock_decks_lost_minus_sign():
+    sec = _section(_nb("05-gradient-descent"), 2)
+    assert "minus sign is lost" in sec and "Rostock" in sec
+
+
+def test_04_outlier_demo_moves_the_linear_boundary_not_the_logistic_one():
+    out = _stdout(_nb("04-perceptron-learning"), "def boundary(model)")
+    moved = dict(re.findall(r"^(linear|logistic)\s*:.*moved by ([\d.]+)", out, re.M))
+    assert float(moved["linear"]) > 0.1 and float(moved["logistic"]) < 0.01, out
+
+
+def test_04_novikoff_bound_states_the_zero_start_and_the_labs_start():
+    sec = _section(_nb("04-perceptron-learning"), 3)
+    assert "starts from $w = 0$, $b = 0$" in sec
+    assert "The lab in § 2 starts from" in sec
+
+
+def test_09_never_validates_on_the_test_split():
+    nb = _nb("09-hands-on")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert not re.search(r"X_val=\w*_te\b", code), "training validates on the test split"
+    text = _markdown(nb)
+    assert "validation_data=(X_te" not in text and "test/validation" not in text
+    assert "validation_data=(X_va, l_va)" in text and "Why three?" in text
+
+
+def test_05_convergence_plot_tells_gamma_02_from_08():
+    nb = _nb("05-gradient-descent")
+    cell = [c for c in nb.cells if c.cell_type == "code" and "semilogy(dist" in c.source][0]
+    styles = re.search(r"styles = (\{.*?\})\n", cell.source, re.S).group(1)
+    spec = eval(styles, {"dict": dict})       # the literal style table of the figure's cell
+    assert spec[0.2] != spec[0.8]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_figures_are_drawn_at_the_size_they_are_shown(name):
+    # JupyterLab's notebook column is 968 px wide: a wider PNG is shrunk and its text with it.
+    import base64
+    import struct
+    for c in _nb(name).cells:
+        for out in c.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                width = struct.unpack(">I", base64.b64decode(png)[16:20])[0]
+                assert width <= 968, f"{name}: a {width} px wide figure in:\n{c.source[:200]}"
