@@ -289,3 +289,16 @@ def test_sgd_step_leaves_the_gradients_as_they_were():
     kept = g.flat().copy()
     sgd_step(net, g, 0.5)
     np.testing.assert_array_equal(g.flat(), kept)
+
+
+def test_new_training_options_reject_bad_values_by_name():
+    net = Network.from_sizes("2-3-1", seed=0)
+    X, d = np.zeros((4, 2)), np.zeros((4, 1))
+    with pytest.raises(ValueError, match=r"dropout must lie in \[0, 1\); got 1.0"):
+        train(net, X, d, dropout=1.0)
+    with pytest.raises(ValueError, match="l1 must be a finite number >= 0; got -1.0"):
+        train(net, X, d, l1=-1.0)
+    with pytest.raises(TypeError, match="optimizer must be a name or an Optimizer; got int"):
+        train(net, X, d, optimizer=3)
+    with pytest.raises(ValueError, match="patience must be >= 1; got 0"):
+        train(net, X, d, X_val=X, d_val=d, patience=0)
