@@ -102,6 +102,8 @@ def test_committed_outputs_are_clean(name):
     assert code, f"{name} has no code"
     for c in code:
         assert c.execution_count is not None, f"{name}: a code cell was committed unexecuted:\n{c.source[:200]}"
+        # nbconvert --execute records timestamps per cell; they change on every run
+        assert "execution" not in c.metadata, f"{name}: timing metadata is stored:\n{c.source[:200]}"
         for out in c.outputs:
             assert out.output_type != "error", f"{name}: a traceback is stored:\n{c.source[:200]}"
             if out.output_type == "stream":
