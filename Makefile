@@ -67,7 +67,7 @@ test-min:
 
 # Maintainers: after editing a course notebook, store its fresh outputs for nbval.
 notebooks: $(STAMP_TEST)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace course/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.record_timing=False --inplace course/*.ipynb
 
 # Maintainers: re-pin binder/requirements.txt from a clean environment of the course extras.
 binder-freeze:
