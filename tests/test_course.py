@@ -234,3 +234,9 @@ def test_figures_are_drawn_at_the_size_they_are_shown(name):
             if png:
                 width = struct.unpack(">I", base64.b64decode(png)[16:20])[0]
                 assert width <= 968, f"{name}: a {width} px wide figure in:\n{c.source[:200]}"
+
+
+def test_the_start_page_maps_every_notebook():
+    text = _markdown(_nb("00-start-here"))
+    for name in NAMES[1:]:
+        assert f"]({name}.ipynb)" in text, f"00's map of the course does not link {name}"
