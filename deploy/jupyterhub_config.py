@@ -1,0 +1,104 @@
+"""JupyterHub configuration of a class on one machine (docs/deploy.md); started by `make hub`.
+
+One instructor and a class of students, each a system user with their own single-user server
+(LocalProcessSpawner), all running the course environment installed once in FFNN_PREFIX.
+Students get the student view (deploy/jupyter/student: Assignments tab on the class exchange,
+no instructor tools); the instructor gets the formgrader and Create Assignment in their own
+server, whose root is the course directory (so the formgrader opens inside their JupyterLab,
+same origin, with no iframe across services). Grading runs in the instructor's server through
+nbgrader with the course's nbgrader_config.py, sandbox included.
+
+Everything is set by environment variables (deploy/hubctl.py sets the paths):
+    FFNN_PREFIX, FFNN_STATE_DIR, FFNN_EXCHANGE, FFNN_COURSE_DIR, FFNN_INSTRUCTOR
+    FFNN_HUB_IP (127.0.0.1), FFNN_HUB_PORT (8000); the hub's API and the proxy's API listen on
+    the next two ports, on 127.0.0.1
+    FFNN_ROSTER   a file with one student login per line (the class list)
+    FFNN_AUTH     firstuse (default: each listed user sets a password at first login), native,
+                  lti (docs/deploy.md), or none (API tokens only, for the loopback test)
+    FFNN_HUB_API_TOKEN  an API token of an admin service, for scripts and the loopback test
+"""
+import os
+import re
+from pathlib import Path
+
+c = get_config()  # noqa: F821  (provided by traitlets when JupyterHub loads this file)
+
+env = os.environ
+prefix = Path(env.get("FFNN_PREFIX", "/opt/ffnn"))
+state = Path(env.get("FFNN_STATE_DIR", "/srv/ffnn/hub"))
+exchange = env.get("FFNN_EXCHANGE", "/srv/nbgrader/exchange")
+course = env["FFNN_COURSE_DIR"]
+instructor = env.get("FFNN_INSTRUCTOR", "instructor")
+ip, port = env.get("FFNN_HUB_IP", "127.0.0.1"), int(env.get("FFNN_HUB_PORT", "8000"))
+views = prefix / "etc" / "ffnn"
+
+# ---- network: the public proxy port, the hub API and the proxy API on loopback only -----------
+c.JupyterHub.bind_url = f"http://{ip}:{port}/"
+c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{port + 1}"
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{port + 2}"
+c.ConfigurableHTTPProxy.command = [str(prefix / "node" / "node_modules" / ".bin" / "configurable-http-proxy")]
+c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
+c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+
+# ---- users ---------------------------------------------------------------------------------
+# the names hubctl.py accepts: safe as Unix logins and as nbgrader student ids
+c.Authenticator.username_pattern = r"^[a-z_][a-z0-9_-]{0,31}$"
+c.Authenticator.admin_users = {instructor}
+roster = env.get("FFNN_ROSTER")
+students = set()
+if roster and Path(roster).is_file():
+    students = {line.strip() for line in Path(roster).read_text().splitlines()
+                if line.strip() and not line.startswith("#")}
+c.Authenticator.allowed_users = students | {instructor}
+
+auth = env.get("FFNN_AUTH", "firstuse")
+if auth == "firstuse":
+    c.JupyterHub.authenticator_class = "firstuseauthenticator.FirstUseAuthenticator"
+    c.FirstUseAuthenticator.dbm_path = str(state / "passwords.dbm")
+    c.FirstUseAuthenticator.create_users = False    # only the class list may log in
+    c.FirstUseAuthenticator.min_password_length = 10
+elif auth == "native":   # pip install jupyterhub-nativeauthenticator into FFNN_PREFIX first
+    c.JupyterHub.authenticator_class = "native"
+    c.NativeAuthenticator.open_signup = False
+elif auth == "lti":      # pip install jupyterhub-ltiauthenticator; keys in docs/deploy.md
+    c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.auth.LTI13Authenticator"
+elif auth == "none":     # API tokens only: nobody can log in with a password
+    c.JupyterHub.authenticator_class = "null"
+else:
+    raise ValueError(f"FFNN_AUTH={auth!r}: expected firstuse, native, lti or none")
+
+if env.get("FFNN_HUB_API_TOKEN"):
+    c.JupyterHub.services = [{"name": "ffnn-admin", "api_token": env["FFNN_HUB_API_TOKEN"]}]
+    c.JupyterHub.load_roles = [{
+        "name": "ffnn-admin",
+        "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users"],
+        "services": ["ffnn-admin"],
+    }]
+
+# ---- the single-user servers ---------------------------------------------------------------
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [str(prefix / "bin" / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.start_timeout = 120   # a loaded 2-core machine starts a JupyterLab in 5-20 s
+c.Spawner.http_timeout = 120
+
+
+def per_user_view(spawner):
+    """The student view for everyone; the instructor's adds the instructor tools and the course."""
+    name = spawner.user.name
+    if not re.fullmatch(r"[a-z_][a-z0-9_-]{0,31}", name):
+        raise ValueError(f"{name!r} is not a safe Unix user name")
+    spawner.environment.update({
+        "FFNN_EXCHANGE": exchange,
+        "JUPYTER_CONFIG_PATH": str(views / "student"),
+        "PATH": f"{prefix / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+    })
+    if name == instructor:
+        spawner.environment["JUPYTER_CONFIG_PATH"] = f"{views / 'instructor'}:{views / 'student'}"
+        spawner.environment["FFNN_COURSE_DIR"] = course
+        spawner.notebook_dir = course   # the formgrader needs the course inside the server's root
+
+
+c.Spawner.pre_spawn_hook = per_user_view
