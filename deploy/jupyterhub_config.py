@@ -21,6 +21,8 @@ import os
 import re
 from pathlib import Path
 
+from tornado import web
+
 c = get_config()  # noqa: F821  (provided by traitlets when JupyterHub loads this file)
 
 env = os.environ
@@ -85,11 +87,31 @@ c.Spawner.start_timeout = 120   # a loaded 2-core machine starts a JupyterLab in
 c.Spawner.http_timeout = 120
 
 
+def check_exchange():
+    """nbgrader's own message for a broken exchange says it "does not exist" even when only its
+    permissions are wrong; say what is wrong before a server starts on it."""
+    try:
+        mode = os.stat(exchange).st_mode & 0o7777
+    except FileNotFoundError:
+        problem = (f"the class exchange {exchange} is missing: the hub's administrator must run "
+                   "`python3 deploy/hubctl.py install` (it creates it, mode 1777)")
+    else:
+        if mode & 0o1777 == 0o1777:
+            return
+        problem = (f"the class exchange {exchange} has mode {mode:04o}, but every student must be able "
+                   f"to write into it (1777): the hub's administrator must run `chmod 1777 {exchange}` "
+                   "or `python3 deploy/hubctl.py install`")
+    error = web.HTTPError(503, problem)
+    error.jupyterhub_message = problem   # shown on the spawn page and in the API's answer
+    raise error
+
+
 def per_user_view(spawner):
     """The student view for everyone; the instructor's adds the instructor tools and the course."""
     name = spawner.user.name
     if not re.fullmatch(r"[a-z_][a-z0-9_-]{0,31}", name):
         raise ValueError(f"{name!r} is not a safe Unix user name")
+    check_exchange()
     spawner.environment.update({
         "FFNN_EXCHANGE": exchange,
         "JUPYTER_CONFIG_PATH": str(views / "student"),
