@@ -7,8 +7,10 @@
     python3 deploy/hubctl.py course               the instructor's course directory (a copy of this
                                                   repository, readable by the instructor only)
     python3 deploy/hubctl.py start                JupyterHub with deploy/jupyterhub_config.py
+    python3 deploy/hubctl.py up                   all of the above: install, add-users (the
+                                                  instructor and the FFNN_ROSTER file), course, start
 
-`make hub` runs install, course and start. Only the standard library is used here: this script
+`make hub` runs `up`. Only the standard library is used here: this script
 runs before the hub's environment exists. Paths and names come from the environment (FFNN_*,
 defaults below), so that a test can set up a second, throwaway hub the same way.
 """
@@ -154,6 +156,14 @@ def start(cfg: dict) -> None:
               ["jupyterhub", "-f", str(DEPLOY / "jupyterhub_config.py")], env)
 
 
+def read_roster(path: str) -> list:
+    """One student login per line; blank lines and # comments are skipped."""
+    if not path:
+        return []
+    lines = Path(path).read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -163,6 +173,7 @@ def main(argv=None) -> int:
     users.add_argument("--home-base", help="parent of the new home directories (default: useradd's)")
     sub.add_parser("course")
     sub.add_parser("start")
+    sub.add_parser("up")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         raise SystemExit("run as root: the hub starts every user's server as that user")
@@ -173,7 +184,12 @@ def main(argv=None) -> int:
         add_users(args.names, args.home_base)
     elif args.command == "course":
         make_course(cfg)
+    elif args.command == "start":
+        start(cfg)
     else:
+        install(cfg)
+        add_users([cfg["instructor"], *read_roster(os.environ.get("FFNN_ROSTER", ""))])
+        make_course(cfg)
         start(cfg)
     return 0
 

@@ -127,7 +127,7 @@ def start_hub() -> Hub:
     env = dict(os.environ, FFNN_PREFIX=os.environ.get("FFNN_PREFIX", "/opt/ffnn"),
                FFNN_STATE_DIR=str(base / "state"), FFNN_EXCHANGE=str(base / "exchange"),
                FFNN_COURSE_DIR=str(base / "home" / INSTRUCTOR / "ffnn"), FFNN_INSTRUCTOR=INSTRUCTOR,
-               FFNN_ROSTER=str(roster), FFNN_HUB_PORT=str(PORT), FFNN_AUTH="none",
+               FFNN_ROSTER=str(roster), FFNN_HUB_PORT=str(PORT), FFNN_AUTH="firstuse",
                FFNN_HUB_API_TOKEN=secrets.token_hex(16))
     hub = Hub(base, env, env["FFNN_HUB_API_TOKEN"])
     for step in (["install"], ["add-users", "--home-base", str(base / "home"), INSTRUCTOR, *STUDENTS],
