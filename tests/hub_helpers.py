@@ -8,8 +8,10 @@ API with an admin service token, and through each user's own API token.
 """
 from __future__ import annotations
 
+import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -27,6 +29,15 @@ PORT = 8740   # the hub's public port; its API and the proxy's API take the next
 INSTRUCTOR = "ffnnt-teach"
 STUDENTS = ("ffnnt-ada", "ffnnt-bob", "ffnnt-cy")
 COURSE_ID = "ffnn"
+INSTRUCTOR_PLUGINS = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                      "@jupyter/nbgrader:course-list"}
+
+
+def disabled_plugins(page: str) -> set:
+    """The JupyterLab plugins a /lab page disables, from its jupyter-config-data."""
+    match = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S)
+    assert match, f"not a JupyterLab page: {page[:500]}"
+    return set(json.loads(match.group(1))["disabledExtensions"])
 
 
 def cannot_create_users() -> str:

@@ -23,16 +23,14 @@ import nbformat
 import pytest
 import requests
 
-from hub_helpers import (COURSE_ID, HUBCTL, INSTRUCTOR, REPO, STUDENTS, cannot_create_users, start_hub,
-                         stop_hub, user_processes)
+from hub_helpers import (COURSE_ID, HUBCTL, INSTRUCTOR, INSTRUCTOR_PLUGINS, REPO, STUDENTS,
+                         cannot_create_users, disabled_plugins, start_hub, stop_hub, user_processes)
 from nbgrader_helpers import edit_answers, read_grades_csv, solution_answers
 
 ASSIGNMENT = "neurons"          # 9 points; the transposed-weights answer scores 7
 LATE = "losses-and-classification"
 ADA, BOB, CY = STUDENTS        # the solution, a wrong answer, nothing
 WRONG = {"network_function": [("@ W1 + b1", "@ W1.T + b1")]}
-INSTRUCTOR_PLUGINS = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                      "@jupyter/nbgrader:course-list"}
 FIGURES = REPO / "artifacts" / "hub-loopback.json"
 
 pytestmark = pytest.mark.slow
@@ -197,12 +195,6 @@ def test_each_student_server_is_its_own_unix_user(hub, class_round_trip):
     assert all(mib < 400 for mib in class_round_trip["figures"]["rss_mib"].values()), class_round_trip["figures"]
 
 
-def _disabled_plugins(page: str) -> set:
-    match = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S)
-    assert match, page[:500]
-    return set(json.loads(match.group(1))["disabledExtensions"])
-
-
 def _log_in(hub, name: str, password: str) -> requests.Response:
     session = requests.Session()
     form = session.get(f"{hub.url}/hub/login", timeout=60).text
@@ -214,11 +206,11 @@ def _log_in(hub, name: str, password: str) -> requests.Response:
 def test_students_log_in_with_a_first_use_password_into_the_student_view(hub, class_round_trip):
     first = _log_in(hub, ADA, "a-long-first-password")   # sets ada's password: first use
     assert first.status_code == 200 and first.url.endswith(f"/user/{ADA}/lab"), (first.status_code, first.url)
-    assert INSTRUCTOR_PLUGINS <= _disabled_plugins(first.text)
+    assert INSTRUCTOR_PLUGINS <= disabled_plugins(first.text)
     assert _log_in(hub, ADA, "another-password-now").status_code == 403, "the first password is kept"
     assert _log_in(hub, "mallory", "not-on-the-roster").status_code == 403
     instructor_page = hub.user(INSTRUCTOR, "GET", "lab").text
-    assert not INSTRUCTOR_PLUGINS & _disabled_plugins(instructor_page), "the instructor has the formgrader"
+    assert not INSTRUCTOR_PLUGINS & disabled_plugins(instructor_page), "the instructor has the formgrader"
 
 
 # ---- point 5: bad input gets a clear message and loses nothing --------------------------------
