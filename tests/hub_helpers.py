@@ -111,6 +111,39 @@ class Hub:
         return subprocess.run(["runuser", "-u", name, "--", *cmd], capture_output=True, text=True,
                               timeout=120, cwd="/")
 
+    def run_in_kernel(self, name: str, code: str, timeout: float = 120) -> str:
+        """Start a kernel in the user's server, run code as a notebook cell would, return
+        (kernel id, its stdout); the kernel is left running: the caller measures, then deletes it."""
+        import uuid
+
+        import websocket
+
+        kernel = self.user(name, "POST", "api/kernels", json={"name": "python3"}).json()
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{PORT}/user/{name}/api/kernels/{kernel['id']}/channels",
+            header=[f"Authorization: token {self.user_tokens[name]}"], timeout=timeout)
+        msg_id = uuid.uuid4().hex
+        ws.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": name,
+                                       "session": uuid.uuid4().hex, "version": "5.3"},
+                            "parent_header": {}, "metadata": {}, "channel": "shell",
+                            "content": {"code": code, "silent": False, "store_history": False,
+                                        "user_expressions": {}, "allow_stdin": False}}))
+        out = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msg = json.loads(ws.recv())
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = msg["header"]["msg_type"]
+            if kind == "stream":
+                out.append(msg["content"]["text"])
+            elif kind == "error":
+                raise AssertionError("\n".join(msg["content"]["traceback"]))
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        ws.close()
+        return kernel["id"], "".join(out)
+
     def log(self) -> str:
         path = self.base / "hub.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -187,10 +220,12 @@ def stop_hub(hub: Hub) -> list:
             hub.proc.wait()
     names = (INSTRUCTOR, *STUDENTS)
     leftovers = []
-    try:
-        leftovers = [p for procs in user_processes(names).values() for p in procs]
-    except KeyError:
-        pass
+    deadline = time.monotonic() + 15   # servers and kernels exit a moment after the hub says so
+    while time.monotonic() < deadline:
+        leftovers = [p for procs in user_processes(names).values() for p in procs if p.is_running()]
+        if not leftovers:
+            break
+        time.sleep(0.5)
     for proc in leftovers:
         try:
             proc.kill()

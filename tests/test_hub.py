@@ -130,8 +130,15 @@ def class_round_trip(hub):
 
     submissions = {s["student"]: s for s in formgrader(hub, "GET", f"submissions/{ASSIGNMENT}").json()}
     memory = {name: rss_mib(procs) for name, procs in user_processes((INSTRUCTOR, *STUDENTS)).items()}
+    # a student at work: the server plus a kernel that has run the course's imports and a lab
+    kernel, out = hub.run_in_kernel(ADA, "import numpy, matplotlib.pyplot as plt, nnlib, ipywidgets\n"
+                                 "net = nnlib.Network.from_sizes([64, 32, 10], seed=0)\nplt.plot([0, 1]); print(type(net).__name__)")
+    assert out.strip() == "Network", out
+    working = rss_mib(user_processes([ADA])[ADA])
+    assert hub.user(ADA, "DELETE", f"api/kernels/{kernel}").status_code == 204
     figures = {"servers_started_s": round(started - t0, 1), "round_trip_s": round(round_trip, 1),
-               "rss_mib": {k: round(v, 1) for k, v in memory.items()}}
+               "rss_mib": {k: round(v, 1) for k, v in memory.items()},
+               "rss_mib_student_with_kernel": round(working, 1)}
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text(json.dumps(figures, indent=1) + "\n")
     print(f"\nclass hub on loopback: {figures}")
