@@ -73,7 +73,7 @@ test-min:
 	    --ignore=tests/test_binder.py --ignore=tests/test_browser.py --ignore=tests/test_course.py \
 	    --ignore=tests/test_assignments.py --ignore=tests/test_nbgrader_roundtrip.py \
 	    --ignore=tests/test_bad_submissions.py \
-	    --ignore=tests/test_student_view.py --ignore=tests/test_hub.py
+	    --ignore=tests/test_student_view.py --ignore=tests/test_hub.py --ignore=tests/test_deploy_config.py
 
 # Maintainers: after editing a course notebook, store its fresh outputs for nbval.
 notebooks: $(STAMP_TEST)

@@ -18,10 +18,13 @@ Everything is set by environment variables (deploy/hubctl.py sets the paths):
     FFNN_HUB_API_TOKEN  an API token of an admin service, for scripts and the loopback test
 """
 import os
-import re
+import sys
 from pathlib import Path
 
 from tornado import web
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hubctl import SAFE_NAME  # noqa: E402  (the one rule for user names, beside this file)
 
 c = get_config()  # noqa: F821  (provided by traitlets when JupyterHub loads this file)
 
@@ -46,7 +49,7 @@ c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
 
 # ---- users ---------------------------------------------------------------------------------
 # the names hubctl.py accepts: safe as Unix logins and as nbgrader student ids
-c.Authenticator.username_pattern = r"^[a-z_][a-z0-9_-]{0,31}$"
+c.Authenticator.username_pattern = f"^{SAFE_NAME.pattern}$"
 c.Authenticator.admin_users = {instructor}
 roster = env.get("FFNN_ROSTER")
 students = set()
@@ -64,8 +67,14 @@ if auth == "firstuse":
 elif auth == "native":   # pip install jupyterhub-nativeauthenticator into FFNN_PREFIX first
     c.JupyterHub.authenticator_class = "native"
     c.NativeAuthenticator.open_signup = False
-elif auth == "lti":      # pip install jupyterhub-ltiauthenticator; keys in docs/deploy.md
+elif auth == "lti":      # pip install jupyterhub-ltiauthenticator into FFNN_PREFIX; docs/deploy.md
     c.JupyterHub.authenticator_class = "ltiauthenticator.lti13.auth.LTI13Authenticator"
+    c.LTI13Authenticator.issuer = env["FFNN_LTI_ISSUER"]
+    c.LTI13Authenticator.client_id = set(env["FFNN_LTI_CLIENT_ID"].split(","))
+    c.LTI13Authenticator.authorize_url = env["FFNN_LTI_AUTHORIZE_URL"]
+    c.LTI13Authenticator.jwks_endpoint = env["FFNN_LTI_JWKS_URL"]
+    # the claim that holds the LMS login: it must be the roster's (safe Unix) name of the student
+    c.LTI13Authenticator.username_key = env.get("FFNN_LTI_USERNAME_KEY", "preferred_username")
 elif auth == "none":     # API tokens only: nobody can log in with a password
     c.JupyterHub.authenticator_class = "null"
 else:
@@ -109,7 +118,7 @@ def check_exchange():
 def per_user_view(spawner):
     """The student view for everyone; the instructor's adds the instructor tools and the course."""
     name = spawner.user.name
-    if not re.fullmatch(r"[a-z_][a-z0-9_-]{0,31}", name):
+    if not SAFE_NAME.fullmatch(name):
         raise ValueError(f"{name!r} is not a safe Unix user name")
     check_exchange()
     spawner.environment.update({
