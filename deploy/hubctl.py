@@ -65,20 +65,22 @@ def _run(cmd, **kwargs):
     subprocess.run(list(map(str, cmd)), check=True, **kwargs)
 
 
-def _stamp(prefix: Path) -> str:
-    """Changes when what `install` puts into the prefix changes: the dependency list and deploy/."""
+def _stamp() -> str:
+    """Changes when what `install` puts into the prefix changes: the dependency list, the
+    library the students import, the proxy's version and the views."""
     digest = hashlib.sha256((REPO / "pyproject.toml").read_bytes())
     digest.update(CHP_VERSION.encode())
-    for path in sorted((DEPLOY / "jupyter").rglob("*")):
-        if path.is_file():
-            digest.update(path.read_bytes())
+    for folder in (REPO / "nnlib", DEPLOY / "jupyter"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(REPO)).encode() + path.read_bytes())
     return digest.hexdigest()
 
 
 def install(cfg: dict) -> None:
     prefix = cfg["prefix"]
     stamp = prefix / ".stamp"
-    if stamp.is_file() and stamp.read_text() == _stamp(prefix):
+    if stamp.is_file() and stamp.read_text() == _stamp():
         print(f"{prefix}: up to date")
     else:
         if not Path(SYSTEM_PYTHON).is_file():
@@ -99,7 +101,7 @@ def install(cfg: dict) -> None:
         views = prefix / "etc" / "ffnn"
         shutil.rmtree(views, ignore_errors=True)
         shutil.copytree(DEPLOY / "jupyter", views)
-        stamp.write_text(_stamp(prefix))
+        stamp.write_text(_stamp())
     make_exchange(cfg["exchange"])
     cfg["state"].mkdir(parents=True, exist_ok=True)
     os.chmod(cfg["state"], 0o700)   # the hub's database and cookie secret: root only
