@@ -77,16 +77,29 @@ def _stamp() -> str:
     return digest.hexdigest()
 
 
+def system_packages() -> None:
+    """The system Python with venv and npm: installed with apt-get where they are missing."""
+    def missing():
+        have_venv = Path(SYSTEM_PYTHON).is_file() and subprocess.run(
+            [SYSTEM_PYTHON, "-c", "import ensurepip, venv"], capture_output=True).returncode == 0
+        return [pkg for pkg, ok in (("python3-venv", have_venv), ("npm", shutil.which("npm"))) if not ok]
+
+    if missing() and shutil.which("apt-get"):
+        _run(["apt-get", "update", "-qq"])
+        _run(["apt-get", "install", "-y", "-qq", "python3", *missing()],
+             env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    if missing():
+        raise SystemExit(f"missing system packages {' '.join(missing())}: {SYSTEM_PYTHON} with its venv "
+                         "module is the Python every account runs, npm installs configurable-http-proxy")
+
+
 def install(cfg: dict) -> None:
     prefix = cfg["prefix"]
     stamp = prefix / ".stamp"
     if stamp.is_file() and stamp.read_text() == _stamp():
         print(f"{prefix}: up to date")
     else:
-        if not Path(SYSTEM_PYTHON).is_file():
-            raise SystemExit(f"{SYSTEM_PYTHON} is missing: apt-get install python3 python3-venv")
-        if not shutil.which("npm"):
-            raise SystemExit("npm is missing (configurable-http-proxy comes from npm): apt-get install npm")
+        system_packages()
         # umask 022: everything installed is readable and executable by every student
         os.umask(0o022)
         prefix.mkdir(parents=True, exist_ok=True)
