@@ -251,7 +251,10 @@ def test_late_submission_is_kept_graded_and_marked_late(hub, class_round_trip):
     assert r.status_code == 200, r.text
     _ok(action(hub, CY, "submit", LATE), "late submit")
     _ok(formgrader(hub, "POST", f"assignment/{LATE}/collect"), "collect")
-    _ok(formgrader(hub, "POST", f"submission/{LATE}/{CY}/autograde"), "autograde")
+    submitted = [a for a in listed(hub, CY)["value"] if a["assignment_id"] == LATE and a["status"] == "submitted"]
+    assert submitted, "the student's Submitted list shows the late submission"
+    graded = _ok(formgrader(hub, "POST", f"submission/{LATE}/{CY}/autograde"), "autograde")
+    assert "seconds late" in graded["log"], "autograde tells the instructor it is late"
     csv_path = hub.course / "late.csv"
     proc = hub.as_unix_user(INSTRUCTOR, "bash", "-c",
                             f"cd {hub.course} && PATH={hub.prefix / 'bin'}:$PATH nbgrader export --to {csv_path}")
