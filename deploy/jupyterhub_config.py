@@ -4,9 +4,10 @@ One instructor and a class of students, each a system user with their own single
 (LocalProcessSpawner), all running the course environment installed once in FFNN_PREFIX.
 Students get the student view (deploy/jupyter/student: Assignments tab on the class exchange,
 no instructor tools); the instructor gets the formgrader and Create Assignment in their own
-server, whose root is the course directory (so the formgrader opens inside their JupyterLab,
-same origin, with no iframe across services). Grading runs in the instructor's server through
-nbgrader with the course's nbgrader_config.py, sandbox included.
+server, whose root is the course directory. JupyterHub's rule against framing single-user pages
+(frame-ancestors 'none') is kept: the instructor opens /user/<instructor>/formgrader in a tab of
+its own (docs/deploy.md). Grading runs in the instructor's server through nbgrader with the
+course's nbgrader_config.py, sandbox included.
 
 Everything is set by environment variables (deploy/hubctl.py sets the paths):
     FFNN_PREFIX, FFNN_STATE_DIR, FFNN_EXCHANGE, FFNN_COURSE_DIR, FFNN_INSTRUCTOR

@@ -220,6 +220,33 @@ def test_students_log_in_with_a_first_use_password_into_the_student_view(hub, cl
     assert not INSTRUCTOR_PLUGINS & disabled_plugins(instructor_page), "the instructor has the formgrader"
 
 
+@pytest.mark.browser
+def test_instructor_opens_the_formgrader_in_a_browser_tab(hub, class_round_trip):
+    """JupyterHub (4.1 and later) forbids framing any single-user page (frame-ancestors 'none'),
+    so the formgrader panel inside JupyterLab stays blank; we keep that rule and the instructor
+    opens the formgrader as a page of its own, after a password login, in Chromium."""
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
+
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"{hub.url}/hub/login")
+            page.fill("input[name=username]", INSTRUCTOR)
+            page.fill("input[name=password]", "the-instructor-password")
+            page.click("input[type=submit], button[type=submit]")
+            page.wait_for_url(f"**/user/{INSTRUCTOR}/lab**", timeout=90_000)
+            response = page.goto(f"{hub.url}/user/{INSTRUCTOR}/formgrader")
+            assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+            page.get_by_text("Manage Assignments").first.wait_for(timeout=60_000)
+            page.get_by_text(ASSIGNMENT).first.wait_for(timeout=60_000)
+        finally:
+            browser.close()
+
+
 # ---- point 5: bad input gets a clear message and loses nothing --------------------------------
 def test_unsafe_student_ids_are_refused(hub, class_round_trip):
     for bad in ("Robert.Tables", "../etc", "ada+1", "ann*", "x" * 40):
