@@ -10,11 +10,13 @@ PY     := $(BIN)/python
 STAMP_COURSE := $(VENV)/.stamp-course
 STAMP_TEST   := $(VENV)/.stamp-test
 
-.PHONY: help venv lab test test-lib test-notebooks test-min notebooks binder-freeze release grade bench clean
+.PHONY: help venv lab lab-instructor hub test test-lib test-notebooks test-min notebooks binder-freeze release grade bench clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
 	@echo "make test     set up .venv with the test tools and run every test"
+	@echo "make lab-instructor  the course in JupyterLab with nbgrader's instructor tools (formgrader)"
+	@echo "make hub      (root) install and start the class JupyterHub of deploy/ (docs/deploy.md)"
 	@echo "make release  regenerate exercises/ from solutions/ (nbgrader generate_assignment)"
 	@echo "make grade    autograde everything under submitted/ and export grades.csv"
 	@echo "make bench    run the benchmarks in bench/ and print their tables"
@@ -38,10 +40,17 @@ venv: $(STAMP_COURSE)
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 # The repository is the server's root (so exercises/ and the notebooks' relative links work);
-# the browser opens on the start page.
+# the browser opens on the start page. `lab` is the student view (deploy/jupyter/student: no
+# formgrader or Create Assignment, a private nbgrader exchange under the Jupyter data dir);
+# `lab-instructor` adds nbgrader's instructor tools on top of it. LAB_ARGS: extra options.
+VIEWS := $(CURDIR)/deploy/jupyter
 lab: $(STAMP_COURSE)
-	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=. \
-	    --LabApp.default_url=/lab/tree/course/00-start-here.ipynb
+	JUPYTER_CONFIG_PATH=$(VIEWS)/student $(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=. \
+	    --LabApp.default_url=/lab/tree/course/00-start-here.ipynb $(LAB_ARGS)
+
+lab-instructor: $(STAMP_COURSE)
+	JUPYTER_CONFIG_PATH=$(VIEWS)/instructor:$(VIEWS)/student $(BIN)/jupyter lab $(ALLOW_ROOT) \
+	    --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course/00-start-here.ipynb $(LAB_ARGS)
 
 test: $(STAMP_TEST)
 	$(PY) -m pytest tests course solutions --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
@@ -63,7 +72,8 @@ test-min:
 	.venv-min/bin/python -m pytest tests -p no:cacheprovider -o addopts="" -W "ignore::DeprecationWarning" \
 	    --ignore=tests/test_binder.py --ignore=tests/test_browser.py --ignore=tests/test_course.py \
 	    --ignore=tests/test_assignments.py --ignore=tests/test_nbgrader_roundtrip.py \
-	    --ignore=tests/test_bad_submissions.py
+	    --ignore=tests/test_bad_submissions.py \
+	    --ignore=tests/test_student_view.py --ignore=tests/test_hub.py --ignore=tests/test_deploy_config.py
 
 # Maintainers: after editing a course notebook, store its fresh outputs for nbval.
 notebooks: $(STAMP_TEST)
@@ -76,6 +86,16 @@ binder-freeze:
 	{ echo "# Pinned environment for Binder (repo2docker). Regenerate with: make binder-freeze"; \
 	  echo "# nnlib itself is installed by binder/postBuild from this repository."; \
 	  /tmp/nnlib-binder-freeze/bin/pip freeze --exclude-editable; } > binder/requirements.txt
+
+# Instructors, as root on the class's machine: install and start the class hub of deploy/
+# (docs/deploy.md). ROSTER: a file with one student login per line; run again after editing it.
+HUB_IP     ?= 127.0.0.1
+HUB_PORT   ?= 8000
+INSTRUCTOR ?= instructor
+ROSTER     ?=
+hub:
+	FFNN_HUB_IP=$(HUB_IP) FFNN_HUB_PORT=$(HUB_PORT) FFNN_INSTRUCTOR=$(INSTRUCTOR) \
+	    FFNN_ROSTER=$(if $(ROSTER),$(abspath $(ROSTER)),) $(PYTHON) deploy/hubctl.py up
 
 release: $(STAMP_COURSE)
 	$(PY) tools/course_admin.py release $(ASSIGNMENTS)
