@@ -20,7 +20,10 @@ look at the artists.
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
+import time
+import weakref
 import math
 import numbers
 import os
@@ -33,7 +36,7 @@ from traitlets import validate
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["FigureView", "Lab", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
+__all__ = ["FigureView", "FrameLoop", "Lab", "STYLE", "html_table", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
            "FloatLogSlider", "BoundedIntText", "BoundedFloatText"]
 
 
@@ -132,11 +135,19 @@ class FigureView:
     ``full_renders`` the full draws, which tests and the bench use.
     """
 
+    #: the smallest text on screen, in CSS pixels (the image is shown at its drawn size)
+    min_text_px = 10.0
+
     def __init__(self, figsize, dpi: int = 80, css_class: str = "nnlib-figure"):
         self.fig = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
-        width = int(figsize[0] * dpi)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height="auto"))
+        self.dpi = dpi
+        width, height = self.size_px
+        # Width AND height fixed, never stretched by a flex row beside taller controls: the
+        # image is shown pixel for pixel as drawn (tests/test_browser.py checks the ratio).
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{width}px", height=f"{height}px", min_width=f"{width}px", flex="0 0 auto",
+            align_self="flex-start", object_fit="contain"))
         self.image.add_class(css_class)
         self.renders = 0
         self.full_renders = 0
@@ -152,13 +163,47 @@ class FigureView:
             a.set_animated(True)
         self.invalidate()
 
+    @property
+    def size_px(self) -> tuple[int, int]:
+        """(width, height) of the rendered PNG in pixels, which is also its size on screen."""
+        w, h = self.fig.get_size_inches()
+        return int(round(w * self.dpi)), int(round(h * self.dpi))
+
     def invalidate(self) -> None:
         """The static part changed: the next render is a full draw."""
         self._background = None
 
+    def texts(self):
+        """Every visible, non-empty text of the figure (titles, labels, tick labels, legends)."""
+        out = list(self.fig.texts)
+        for ax in self.fig.axes:
+            if not ax.get_visible():
+                continue
+            out += [ax.title, ax._left_title, ax._right_title, *ax.texts]
+            if ax.get_legend() is not None:
+                out += ax.get_legend().get_texts()
+            if ax.axison:
+                for axis in (ax.xaxis, ax.yaxis):
+                    # the ticks inside the view limits: the ones drawn
+                    out += [axis.label, *(t.label1 for t in axis._update_ticks()),
+                            *(t.label2 for t in axis._update_ticks())]
+        return [t for t in out if t.get_visible() and t.get_text().strip()]
+
+    def enforce_min_text(self) -> None:
+        """Raise every text smaller than ``min_text_px`` on screen to that size."""
+        points = self.min_text_px * 72.0 / self.dpi
+        for ax in self.fig.axes:  # tick labels are made lazily: size them through their axis
+            for which, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+                if any(t.get_fontsize() < points - 1e-9 for t in axis.get_ticklabels()):
+                    ax.tick_params(axis=which, labelsize=points)
+        for t in self.texts():
+            if t.get_fontsize() < points - 1e-9:
+                t.set_fontsize(points)
+
     def render(self) -> None:
         """Draw (fully, or background + animated artists) and put the PNG into the widget."""
         if self._background is None:
+            self.enforce_min_text()
             self.canvas.draw()  # everything except the animated artists
             self.full_renders += 1
             if self.animated:
@@ -175,6 +220,10 @@ class FigureView:
     def png(self) -> bytes:
         """The last rendered PNG (empty before the first render)."""
         return bytes(self.image.value)
+
+    def rgba(self) -> np.ndarray:
+        """The last rendered frame as an (h, w, 4) uint8 array (a copy)."""
+        return np.array(self.canvas.buffer_rgba())
 
 
 class Lab:
@@ -207,11 +256,17 @@ class Lab:
         self._redraw_scheduled = False
         self.redraws = 0
         self.defer_redraws = True
+        #: every exception caught while updating or drawing (also those shown only as notes)
+        self.errors: list[Exception] = []
+        self._shell = None
+        self._static = None
+        self._static_redraws = -1
 
     # ----- control plumbing -------------------------------------------------------------
     def _watch(self, name: str) -> None:
         """Recompute (and redraw) whenever control ``name`` changes value."""
         w = self.controls[name]
+        w.add_class(f"nnlib-ctl-{name}")  # the browser test and bench find controls by it
         w.observe(lambda change, name=name: self._changed(name), names="value")
         if hasattr(w, "on_clamp"):
             w.on_clamp = lambda widget, requested, used, name=name: self._clamped(name, requested, used)
@@ -241,8 +296,8 @@ class Lab:
                 changed, self._pending = self._pending, set()
                 try:
                     self._recompute(changed)
-                except Exception as exc:  # nothing may raise into the notebook from a callback
-                    self.notes.append(f"could not update ({type(exc).__name__}: {exc})")
+                except Exception as exc:
+                    self._failed("update", exc)
         finally:
             self._flushing = False
         self._show_notes()
@@ -305,19 +360,26 @@ class Lab:
     def set(self, **values):
         """Set several controls at once (clamped, with a note), then recompute and redraw once.
 
-        Unknown names are reported in the note and ignored, never raised: this is called from
-        notebooks and state strings. Returns ``self`` so calls can be chained.
+        An unknown name is a ``TypeError`` naming the valid ones (a typo such as ``gama=`` must
+        not pass silently); out-of-range values are clamped with a note, as the sliders do.
+        Returns ``self`` so calls can be chained.
         """
         self.notes = []
         return self._set(values)
 
+    def check_names(self, values, extra=()) -> None:
+        """``TypeError`` if ``values`` has a key that is neither a control nor in ``extra``."""
+        valid = set(self.controls) | set(extra)
+        unknown = sorted(set(values) - valid)
+        if unknown:
+            raise TypeError(f"{self.lab_name}: unknown keyword argument{'s' if len(unknown) > 1 else ''} "
+                            f"{', '.join(map(repr, unknown))}; valid: {', '.join(sorted(valid))}")
+
     def _set(self, values: dict):
         """``set`` without clearing the notes gathered so far (e.g. from parsing a state line)."""
+        self.check_names(values)
         with self.batch():
             for name, value in values.items():
-                if name not in self.controls:
-                    self.notes.append(f"unknown control {name!r} ignored; known: {sorted(self.controls)}")
-                    continue
                 self.controls[name].value = self.clamp(name, value)
         self._show_notes()
         return self
@@ -350,29 +412,77 @@ class Lab:
 
     def _deferred_redraw(self) -> None:
         self._redraw_scheduled = False
-        self.redraw()
+        self.redraw(from_browser=True)
 
-    def redraw(self) -> None:
+    def redraw(self, from_browser: bool = False) -> None:
         """Update the artists from the state and render every figure of the lab."""
         try:
             self._draw()
             for v in self.views:
                 v.render()
             self.redraws += 1
-        except Exception as exc:  # report in the lab instead of the kernel log
-            self.notes.append(f"could not draw ({type(exc).__name__}: {exc})")
-            self._show_notes()
+        except Exception as exc:
+            self._failed("draw", exc, from_browser)
+
+    def _failed(self, what: str, exc: Exception, from_browser: bool = False) -> None:
+        """An error in the lab's own code: a visible note, and - unless it happened in a
+        callback of the browser, where raising would only reach the kernel log - raised, so
+        that a cell, a test or a benchmark that drove the lab fails loudly."""
+        self.errors.append(exc)
+        self.notes.append(f"could not {what} ({type(exc).__name__}: {exc})")
+        self._show_notes()
+        if not (from_browser or _handling_frontend_message()):
+            raise exc
 
     # ----- display ------------------------------------------------------------------------
+    @property
+    def shell(self) -> widgets.Widget:
+        """The displayed root: the lab's view and the style sheet it needs (made once)."""
+        if self._shell is None:
+            _wrap_rows(self.view)
+            self._shell = widgets.VBox([widgets.HTML(STYLE), self.view],
+                                       layout=widgets.Layout(max_width="100%"))
+            self._shell.add_class("nnlib-shell")
+        return self._shell
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": self.summary()}
         if self.view is not None:
             bundle["application/vnd.jupyter.widget-view+json"] = {
                 "version_major": 2,
                 "version_minor": 0,
-                "model_id": self.view.model_id,
+                "model_id": self.shell.model_id,
             }
         return bundle
+
+    def static_bundle(self) -> dict:
+        """A picture of the lab's current figures (PNG, base64) and its one-line summary: the
+        output that stays readable where no kernel runs (a reopened notebook, GitHub,
+        nbviewer). Figures of several views are stacked top to bottom."""
+        frames = [v.rgba() for v in self.views if v.renders]
+        if not frames:
+            return {"text/plain": self.summary()}
+        width = max(f.shape[1] for f in frames)
+        padded = [np.pad(f, ((0, 0), (0, width - f.shape[1]), (0, 0)), constant_values=255) for f in frames]
+        png = encode_png(np.concatenate(padded, axis=0), level=6)
+        return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": self.summary()}
+
+    def _ipython_display_(self):
+        """Show the live widgets, then (hidden by the widgets' style sheet while they are live)
+        a static picture of the lab that is refreshed after every cell that changed it."""
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
+        self._static = display(self.static_bundle(), raw=True, display_id=True)
+        self._static_redraws = self.redraws
+        _LIVE.add(self)
+        _register_refresh()
+
+    def refresh_static(self) -> None:
+        """Update the static picture to the lab's current state (if it was displayed and changed)."""
+        if self._static is not None and self._static_redraws != self.redraws:
+            self._static.update(self.static_bundle(), raw=True)
+            self._static_redraws = self.redraws
 
     def __repr__(self) -> str:
         return self.summary()
@@ -394,3 +504,110 @@ def button(description: str, key: str, tooltip: str = "") -> widgets.Button:
                        layout=widgets.Layout(width="auto"))
     b.add_class(f"nnlib-btn-{key}")
     return b
+
+
+#: CSS for every lab: readout tables aligned, labels never cut, rows that wrap instead of
+#: overflowing a 968 px notebook column; and, while the widgets are live, the static picture
+#: displayed right after a lab is hidden (it is the fallback for a reopened notebook).
+STYLE = """<style>
+.nnlib-lab { max-width: 100%; }
+.nnlib-lab .widget-label { overflow: visible; white-space: nowrap; }
+.nnlib-lab .widget-button { flex: 0 0 auto; overflow: visible; }
+.nnlib-lab table.nnlib-tbl { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 2px 0; }
+.nnlib-lab table.nnlib-tbl th, .nnlib-lab table.nnlib-tbl td { padding: 1px 8px; text-align: right;
+  border-bottom: 1px solid #e0e0e0; white-space: nowrap; }
+.jp-OutputArea-child:has(.nnlib-shell) + .jp-OutputArea-child:has(.jp-RenderedImage) { display: none; }
+</style>"""
+
+
+def html_table(header, rows, cls: str = "nnlib-tbl") -> str:
+    """An HTML table with one column per header entry, right-aligned cells (already escaped HTML)."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table class='{cls}'><tr>{head}</tr>{body}</table>"
+
+
+def _wrap_rows(widget) -> None:
+    """Let every HBox of a view wrap its children onto the next line instead of overflowing."""
+    if isinstance(widget, widgets.HBox) and widget.layout.flex_flow is None:
+        widget.layout.flex_flow = "row wrap"
+    for child in getattr(widget, "children", ()):
+        _wrap_rows(child)
+
+
+_LIVE: "weakref.WeakSet[Lab]" = weakref.WeakSet()
+_refresh_registered = False
+
+
+def _refresh_all(*_args) -> None:
+    for lab in list(_LIVE):
+        try:
+            lab.refresh_static()
+        except Exception:  # the static picture is a convenience; the lab itself reports errors
+            pass
+
+
+def _register_refresh() -> None:
+    """After each cell, refresh the static pictures of the labs shown (IPython only)."""
+    global _refresh_registered
+    if _refresh_registered:
+        return
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    except ImportError:
+        ip = None
+    if ip is not None:
+        ip.events.register("post_run_cell", _refresh_all)
+        _refresh_registered = True
+
+
+class FrameLoop:
+    """Play, driven by the kernel rather than by the Play widget's 100 ms ticks.
+
+    While ``play.playing`` is true, a task on the kernel's asyncio loop calls ``advance()``
+    (the lab's work for one frame, e.g. a few epochs) and redraws, then yields to the loop
+    for the rest of the frame interval, so that messages from the browser (Pause, a slider)
+    are handled between two frames: Pause stops within one frame. ``advance`` returns False
+    to stop (e.g. training diverged). Outside a running event loop (a test, a script) nothing
+    runs by itself; call :meth:`frame` instead.
+    """
+
+    def __init__(self, lab: Lab, play: widgets.Play, advance, fps: float = 40.0):
+        self.lab, self.play, self.advance, self.fps = lab, play, advance, fps
+        self.frames = 0
+        self._task = None
+        play.observe(self._playing, names="playing")
+
+    def frame(self, from_browser: bool = False) -> bool:
+        """One frame: advance and redraw. Returns whether to go on."""
+        go_on = True
+        try:
+            go_on = self.advance() is not False
+        except Exception as exc:
+            self.lab._failed("play", exc, from_browser)
+            go_on = False
+        self.lab._show_notes()
+        self.lab.redraw(from_browser=from_browser)
+        self.frames += 1
+        return go_on
+
+    def _playing(self, change) -> None:
+        if not change["new"]:
+            return  # the running task sees it before its next frame
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._run())
+
+    async def _run(self) -> None:
+        interval = 1.0 / self.fps
+        while self.play.playing:
+            start = time.perf_counter()
+            if not self.frame(from_browser=True):
+                self.play.playing = False
+                break
+            await asyncio.sleep(max(0.002, interval - (time.perf_counter() - start)))

@@ -86,6 +86,7 @@ class ActivationLab(Lab):
         ax.axhline(0, color="k", lw=0.5)
         ax.set_xlim(*X_RANGE)
         ax.set_xlabel("x  (ξ = x + b)")
+        ax.set_ylabel("σ and its derivative")
         ax.legend(fontsize=8, loc="upper left")
         self.title = ax.set_title("", fontsize=9)
         self._ylim = None

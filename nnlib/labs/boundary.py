@@ -52,6 +52,7 @@ import ipywidgets as widgets
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import Rectangle
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.ticker import MaxNLocator
 
 from ..datasets import FEATURES, MULTICLASS_DATASETS, features, make_dataset, train_test_split, truth_table
 from ..losses import loss_value, to_one_hot
@@ -804,7 +805,7 @@ class BoundaryLab(Lab):
 
         lo, hi = self.window
         fig_w, fig_h = fig.get_size_inches()
-        self.ax_out = ax = fig.add_axes([0.45, 0.08, 0.84 * fig_h / fig_w, 0.84])
+        self.ax_out = ax = fig.add_axes([0.455, 0.13, 0.79 * fig_h / fig_w, 0.79])
         self.heatmap = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(lo, hi, lo, hi), cmap=CMAP, vmin=0,
                                  vmax=1, interpolation="bilinear", aspect="auto")
         self.train_points = ax.scatter(self.X_train[:, 0], self.X_train[:, 1], c=self._colors(self.l_train), s=16,
@@ -813,20 +814,24 @@ class BoundaryLab(Lab):
                                       edgecolors="black", linewidths=0.8)
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
-        ax.tick_params(labelsize=7)
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2", labelpad=1)
         if self.net.sizes[-1] == 1:
             ax.set_title("output P(class 1); test points edged black", fontsize=8)
         else:
             ax.set_title(f"winning class of {self.net.sizes[-1]} (colour), confidence (intensity); "
                          f"test points edged black", fontsize=8)
 
-        self.ax_loss = ax = fig.add_axes([0.835, 0.16, 0.155, 0.76])
+        self.ax_loss = ax = fig.add_axes([0.85, 0.13, 0.13, 0.79])
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
         (self.train_curve,) = ax.plot([], [], color="#333333", lw=1.2, label="train")
         (self.test_curve,) = ax.plot([], [], color="#999999", lw=1.2, label="test")
         ax.legend(fontsize=7, loc="upper right", frameon=False)
         ax.tick_params(labelsize=7)
         ax.set_title("loss per epoch", fontsize=8)
-        ax.set_xlabel("epoch", fontsize=7)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("mean loss", labelpad=1)
         self._loss_limits = None
         self._structure = self._structure_key()
         self.fig_view.set_animated([self.weight_lines, *[im for col in self.unit_images for im in col],

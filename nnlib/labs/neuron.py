@@ -129,7 +129,7 @@ class NeuronLab(Lab):
         self._set(initial)
 
     def _build_figure(self):
-        ax = self.ax = self.fig_view.fig.add_axes([0.17, 0.13, 0.8, 0.79])
+        ax = self.ax = self.fig_view.fig.add_axes([0.17, 0.13, 0.76, 0.79])
         lo, hi = WINDOW
         self.heatmap = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=CMAP,
                                  vmin=0, vmax=1, interpolation="nearest", aspect="auto", alpha=0.6)
@@ -234,7 +234,7 @@ class XorBuilderLab(Lab):
             b.on_click(lambda _b, values=values: self.set(**values))
             self.buttons[key] = b
 
-        self.fig_view = FigureView((9.6, 3.3), dpi=80)
+        self.fig_view = FigureView((10.8, 3.4), dpi=80)
         self.views = [self.fig_view]
         self.P = _plane()
         self._recompute(set(c))
@@ -282,7 +282,7 @@ class XorBuilderLab(Lab):
     def _build_figure(self):
         fig = self.fig_view.fig
         lo, hi = WINDOW
-        self.ax_in = ax = fig.add_axes([0.05, 0.13, 0.28, 0.78])
+        self.ax_in = ax = fig.add_axes([0.07, 0.14, 0.25, 0.76])
         self.heatmap = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=CMAP,
                                  vmin=0, vmax=1, interpolation="nearest", aspect="auto", alpha=0.6)
         (self.line1,) = ax.plot([], [], color="#5b2c83", lw=2, label="P1")
@@ -293,9 +293,10 @@ class XorBuilderLab(Lab):
         ax.set_ylim(lo, hi)
         ax.legend(fontsize=7, loc="upper right")
         ax.set_title("input plane: lines and network output", fontsize=9)
-        ax.tick_params(labelsize=7)
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
 
-        self.ax_h = ax = fig.add_axes([0.40, 0.13, 0.28, 0.78])
+        self.ax_h = ax = fig.add_axes([0.38, 0.14, 0.25, 0.76])
         self.hidden_points = ax.scatter(self.h[:, 0], self.h[:, 1], s=110, c=["w"] * 4, edgecolors="k",
                                         linewidths=1.5, zorder=3)
         self.hidden_labels = [ax.text(0, 0, f"({int(x[0])},{int(x[1])})", fontsize=8, zorder=4) for x in self.X]
@@ -307,7 +308,7 @@ class XorBuilderLab(Lab):
         ax.set_title("hidden space (h1, h2) and the output line", fontsize=9)
         ax.tick_params(labelsize=7)
 
-        ax = fig.add_axes([0.70, 0.02, 0.29, 0.92])
+        ax = fig.add_axes([0.65, 0.0, 0.35, 0.95])
         self.diagram = draw_network(self.net, ax=ax, unit_labels=[["x1", "x2"], ["h1", "h2"], ["y"]],
                                     show_weights=True, title="the 2-2-1 network")
         ax.set_xlabel("")

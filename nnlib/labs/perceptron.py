@@ -355,9 +355,9 @@ class PerceptronLab(Lab):
     # ----- drawing ----------------------------------------------------------------------------
     def _build_figure(self):
         fig = self.fig_view.fig
-        ax = self.ax = fig.add_axes([0.16, 0.15, 0.8, 0.77])
-        fig.text(0.02, 0.015, "arrows from (0, 0): w before (grey), Δw (red), w after (black), one common scale",
-                 fontsize=6.5, color="#555555")
+        ax = self.ax = fig.add_axes([0.17, 0.2, 0.78, 0.72])
+        fig.text(0.02, 0.01, "arrows from (0, 0), one common scale:\nw before (grey), Δw (red), w after (black)",
+                 fontsize=7.5, color="#555555")
         lo, hi = WINDOW
         self.sides = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=SIDES,
                                vmin=0, vmax=1, interpolation="nearest", aspect="auto")
