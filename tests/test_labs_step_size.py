@@ -171,7 +171,8 @@ def test_text_repr_is_short_and_deterministic(lab):
     assert text == "StepSizeLab(x^2, x0=-4, gamma=1, steps=10, no clipping): ping-pong"
     bundle = lab._repr_mimebundle_()
     assert bundle["text/plain"] == text
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == lab.view.model_id
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == lab.shell.model_id
+    assert lab.view in lab.shell.children  # the view and its style sheet
 
 
 def test_the_png_in_the_widget_is_exactly_the_drawn_canvas(lab):

@@ -58,8 +58,8 @@ from ..datasets import FEATURES, MULTICLASS_DATASETS, features, make_dataset, tr
 from ..losses import loss_value, to_one_hot
 from ..network import Network
 from ..plotting import CLASS_COLOURS, NEGATIVE, POSITIVE
-from ._base import (BoundedFloatText, BoundedIntText, FigureView, FloatLogSlider, FloatSlider, IntSlider, Lab,
-                    button, fmt, grading_mode)
+from ._base import (BoundedFloatText, BoundedIntText, FigureView, FloatLogSlider, FloatSlider, FrameLoop, IntSlider,
+                    Lab, button, fmt, grading_mode)
 
 from ..train import train as _nnlib_train
 
@@ -78,6 +78,8 @@ STATE_KEYS = ["dataset", "classes", "n", "noise", "test_ratio", "seed", "feature
 #: edited weights and biases are clamped to [-WEIGHT_LIMIT, WEIGHT_LIMIT]
 WEIGHT_LIMIT = 10.0
 MAX_LAYERS, MAX_UNITS = 4, 8
+#: frames per second that Play aims at (each frame: ``epochs_per_frame`` epochs + a redraw)
+FPS = 40
 #: where the network diagram sits in the figure, and the unit thumbnails' resolution
 DIAGRAM = [0.0, 0.02, 0.41, 0.96]
 THUMB = 24
@@ -202,9 +204,14 @@ class BoundaryLab(Lab):
         c["grid"] = IntSlider(value=30 if small else 100, min=10, max=200, step=10, description="grid",
                                       style=st, layout=lay, continuous_update=False)
         c["show_test"] = widgets.Checkbox(value=True, description="show test points", indent=False)
-        c["play"] = widgets.Play(value=0, min=0, max=10**9, interval=100, show_repeat=False, description="train")
+        # The Play widget is only the play/pause button: its own ticks (every `interval` ms,
+        # at best 10 per second) are switched off, and a loop in the kernel trains and draws
+        # up to FPS frames per second while it is playing (_base.FrameLoop).
+        c["play"] = widgets.Play(value=0, min=0, max=10**9, interval=10**9, show_repeat=False, description="train")
+        c["epochs_per_frame"] = IntSlider(value=1, min=1, max=50, description="epochs/frame", style=st, layout=lay)
         for name in c:
             self._watch(name)
+        self.frames = FrameLoop(self, c["play"], self._play_frame, fps=FPS)
 
         self.buttons["step"] = button("step", "step", "train one epoch")
         self.buttons["step"].on_click(lambda _b: self._action(self.train_epochs, 1))
@@ -244,7 +251,7 @@ class BoundaryLab(Lab):
         data_box = widgets.VBox([c["dataset"], c["classes"], c["n"], c["noise"], c["test_ratio"],
                                  widgets.HBox([c["seed"], self.buttons["regenerate"]])])
         net_box = widgets.VBox([c["features"], c["hidden"], c["activation"], c["loss"]])
-        train_box = widgets.VBox([c["gamma"], c["batch"], c["l2"], c["grid"], c["show_test"],
+        train_box = widgets.VBox([c["gamma"], c["batch"], c["l2"], c["grid"], c["epochs_per_frame"], c["show_test"],
                                   widgets.HBox([c["play"], self.buttons["step"], self.buttons["reset"]])])
         self.view = widgets.VBox([
             widgets.HBox([data_box, net_box, train_box]),
@@ -395,7 +402,7 @@ class BoundaryLab(Lab):
         return loss
 
     def _recompute(self, changed):
-        data_keys = {"dataset", "n", "noise", "test_ratio", "seed"}
+        data_keys = {"dataset", "classes", "n", "noise", "test_ratio", "seed"}  # classes: labels 0..k-1
         if "features" in changed and not self.controls["features"].value:
             self.notes.append("features: at least one feature is needed; using x1, x2")
             self.controls["features"].value = ("x1", "x2")
@@ -525,6 +532,12 @@ class BoundaryLab(Lab):
         if redraw:
             self._update_text()
         return self
+
+    def _play_frame(self) -> bool:
+        """One frame of Play: ``epochs_per_frame`` epochs; False stops playing (divergence)."""
+        self.train_epochs(int(self.controls["epochs_per_frame"].value), redraw=False)
+        self._update_text()
+        return not self.diverged
 
     def _action(self, fn, *args):
         """Run a button's action; errors become a note, then one redraw."""
@@ -801,6 +814,8 @@ class BoundaryLab(Lab):
         (self.selection_mark,) = ax.plot([], [], color="black", lw=1.6, ls=(0, (2, 1.5)), zorder=4)
         ax.set_aspect("auto")
         ax.text(self.centres[0][0][0], 0.99, "inputs", ha="center", va="top", fontsize=8)
+        # the training settings, drawn so a change of γ, batch or L2 shows in the picture too
+        self.settings_text = fig.text(0.2, 0.01, "", ha="center", va="bottom", fontsize=7.5, color="#333333")
         ax.text(self.centres[-1][0][0], 0.99, "output", ha="center", va="top", fontsize=8)
 
         lo, hi = self.window
@@ -836,7 +851,7 @@ class BoundaryLab(Lab):
         self._structure = self._structure_key()
         self.fig_view.set_animated([self.weight_lines, *[im for col in self.unit_images for im in col],
                                     self.unit_frames, self.selection_mark, self.heatmap, self.train_points, self.test_points,
-                                    self.train_curve, self.test_curve])
+                                    self.train_curve, self.test_curve, self.settings_text])
 
     def _colors(self, labels):
         """Class colours (nnlib.plotting.CLASS_COLOURS: orange 0, blue 1, green 2, purple 3)."""
@@ -900,6 +915,10 @@ class BoundaryLab(Lab):
                 im.set_data(CMAP((v + 1) / 2, bytes=True))
             self.unit_values.append(values)
         self.selection_mark.set_data(*self._selection_path())
+        c = self.controls
+        k = int(c["epochs_per_frame"].value)
+        self.settings_text.set_text(f"γ = {fmt(c['gamma'].value, 3)}, batch {c['batch'].value}, "
+                                    f"L2 {fmt(c['l2'].value, 3)}; play: {k} epoch{'s' if k > 1 else ''}/frame")
         segments, colours, widths = [], [], []
         for l, W in enumerate(self.net.W):
             scale = max(float(np.max(np.abs(W))), 1e-12)
