@@ -237,7 +237,7 @@ class Lab:
 
     lab_name = "Lab"
     #: seconds to wait before a deferred redraw inside a running kernel
-    redraw_delay = 0.005
+    redraw_delay = 0.0
 
     def __init__(self):
         self.controls: dict[str, widgets.Widget] = {}

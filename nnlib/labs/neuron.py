@@ -22,9 +22,9 @@ import ipywidgets as widgets
 from ..activations import get_activation
 from ..datasets import TRUTH_TABLES, truth_table
 from ..network import Network
-from ..plotting import NEGATIVE, POSITIVE, draw_network
-from ._base import FigureView, FloatSlider, Lab, button, fmt
-from .boundary import CMAP
+from ..plotting import NEGATIVE, PLAYGROUND_CMAP as CMAP, POSITIVE, draw_network
+from ._base import FigureView, FloatSlider, Lab, button, fmt, html_table
+from ._geometry import line_points as _line_points, plane_points
 
 __all__ = ["NeuronLab", "XorBuilderLab", "neuron", "xor_builder", "NEURON_PRESETS", "XOR_PRESETS"]
 
@@ -58,14 +58,7 @@ def _clim(name, values):
 
 def line_points(w1, w2, b, window=WINDOW):
     """Two points of the line w1*x1 + w2*x2 + b = 0 spanning the window, or None if w = 0."""
-    lo, hi = window
-    if w1 == 0 and w2 == 0:
-        return None
-    if abs(w2) >= abs(w1):
-        x1 = np.array([lo - 1, hi + 1])
-        return x1, -(b + w1 * x1) / w2
-    x2 = np.array([lo - 1, hi + 1])
-    return -(b + w2 * x2) / w1, x2
+    return _line_points(w1, w2, b, window)
 
 
 def _slider(value, description, lo=-5.0, hi=5.0, step=0.1):
@@ -81,9 +74,7 @@ def _dropdown(options, value, description):
 
 
 def _plane():
-    t = np.linspace(*WINDOW, GRID)
-    x1, x2 = np.meshgrid(t, t)
-    return np.column_stack([x1.ravel(), x2.ravel()])
+    return plane_points(*WINDOW, GRID)
 
 
 def _point_colours(d):

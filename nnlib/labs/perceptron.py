@@ -39,7 +39,7 @@ from ..datasets import truth_table
 from ..perceptron import step_neuron
 from ..plotting import NEGATIVE, POSITIVE
 from ._base import BoundedIntText, FigureView, FloatSlider, IntSlider, Lab, button, fmt
-from .neuron import line_points
+from ._geometry import line_points, plane_points
 
 __all__ = ["PerceptronLab", "perceptron", "separable_points", "DATASETS", "VERDICTS", "MAX_EPOCHS"]
 
@@ -82,9 +82,7 @@ def separable_points(n: int = 20, seed: int = 0, margin: float = 0.08):
 
 
 def _plane():
-    t = np.linspace(*WINDOW, GRID)
-    x1, x2 = np.meshgrid(t, t)
-    return np.column_stack([x1.ravel(), x2.ravel()])
+    return plane_points(*WINDOW, GRID)
 
 
 def _signed(v) -> str:
