@@ -244,7 +244,9 @@ def test_editing_a_weight_in_the_widgets_updates_network_heatmaps_and_loss_as_nn
     # the diagram: the line of W1[1,2] (index 1 * 3 + 2 of the first layer's lines) changed colour
     colours = lab.weight_lines.get_colors()
     assert (colours[1 * 3 + 2, 2] > colours[1 * 3 + 2, 0]) == (new_w > 0)
-    np.testing.assert_allclose(lab.selection_mark.get_xydata(), [lab.centres[0][1], lab.centres[1][2]])
+    half = lab._thumb_size[0] / 2  # the line runs from edge to edge of the two units
+    np.testing.assert_allclose(lab.selection_mark.get_xydata(),
+                               [np.add(lab.centres[0][1], (half, 0)), np.subtract(lab.centres[1][2], (half, 0))])
     assert lab.fig_view.png() != before_png
     assert "1 weight edit" in html.unescape(lab.state_text.value)
 

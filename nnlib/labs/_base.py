@@ -36,7 +36,7 @@ from traitlets import validate
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["FigureView", "FrameLoop", "Lab", "STYLE", "html_table", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
+__all__ = ["FigureView", "FrameLoop", "Lab", "PixelImage", "PixelText", "STYLE", "html_table", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
            "FloatLogSlider", "BoundedIntText", "BoundedFloatText"]
 
 
@@ -152,6 +152,11 @@ class FigureView:
         self.renders = 0
         self.full_renders = 0
         self.animated: list = []
+        #: callables ``paint(pixels)`` that write straight into the frame's (h, w, 4) RGBA
+        #: pixels (row 0 at the top), after the background and before the animated artists:
+        #: for pictures that are already pixels, matplotlib's image pipeline is skipped
+        self.painters: list = []
+        self.pixel_texts: list = []  # PixelText captions (painted, not matplotlib artists)
         self._background = None
 
     def set_animated(self, artists) -> None:
@@ -210,6 +215,10 @@ class FigureView:
                 self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         else:
             self.canvas.restore_region(self._background)
+        if self.painters:
+            pixels = np.asarray(self.canvas.buffer_rgba())
+            for paint in self.painters:
+                paint(pixels)
         renderer = self.canvas.get_renderer()
         for a in self.animated:
             if a.get_visible():
@@ -224,6 +233,92 @@ class FigureView:
     def rgba(self) -> np.ndarray:
         """The last rendered frame as an (h, w, 4) uint8 array (a copy)."""
         return np.array(self.canvas.buffer_rgba())
+
+
+class PixelImage:
+    """An RGBA picture painted straight into a FigureView's pixels over the area of ``ax``
+    (nearest neighbour, origin at the bottom like ``imshow(origin="lower")``).
+
+    For a heatmap that changes every frame this skips matplotlib's image pipeline
+    (normalisation, resampling, compositing), which cost more than everything else of a
+    frame. ``set_data``/``get_array`` as on an ``AxesImage``. The axes' spines stay visible:
+    the picture fills the axes' inside, one pixel in from its edge.
+    """
+
+    def __init__(self, view: "FigureView", ax):
+        self.view, self.ax = view, ax
+        self._data = None
+        self._index = None
+        view.painters.append(self.paint)
+
+    def set_data(self, rgba) -> None:
+        self._data = np.asarray(rgba, dtype=np.uint8)
+
+    def get_array(self):
+        return self._data
+
+    def _where(self, shape):
+        x0, y0, x1, y1 = self.ax.get_window_extent().extents  # pixels, origin bottom left
+        h = self.view.size_px[1]
+        top, bottom = int(math.ceil(h - y1)) + 1, int(math.floor(h - y0)) - 1
+        left, right = int(math.ceil(x0)) + 1, int(math.floor(x1)) - 1
+        nr, nc = bottom - top, right - left
+        g_r, g_c = shape
+        src = np.ix_(g_r - 1 - np.arange(nr) * g_r // nr, np.arange(nc) * g_c // nc)
+        return shape, np.s_[top:bottom, left:right, :], src
+
+    def paint(self, pixels) -> None:
+        if self._data is None or not self.ax.get_visible():
+            return
+        if self._index is None or self._index[0] != self._data.shape[:2]:
+            self._index = self._where(self._data.shape[:2])
+        _, dst, src = self._index
+        pixels[dst] = self._data[src]
+
+    def invalidate(self) -> None:
+        """The axes moved (a new layout): find its pixels again."""
+        self._index = None
+
+
+class PixelText:
+    """A line of text painted into a FigureView's pixels; rendered again only when it changes.
+
+    Text is the most expensive thing matplotlib draws (a few ms per string); a caption that
+    changes only with a control (not with every frame) is rendered once, on its own small
+    canvas, and copied into each frame. ``box`` = (left, bottom, width, height) in figure
+    fractions; the text is centred in it.
+    """
+
+    def __init__(self, view: "FigureView", box, fontsize: float = 8.0, color: str = "#333333"):
+        self.view = view
+        fw, fh = view.size_px
+        left, bottom, width, height = box
+        self._left, self._top = int(round(left * fw)), int(round((1 - bottom - height) * fh))
+        w, h = int(round(width * fw)), int(round(height * fh))
+        self.fig = Figure(figsize=(w / view.dpi, h / view.dpi), dpi=view.dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.text = self.fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=fontsize, color=color)
+        self._rgba = None
+        view.painters.append(self.paint)
+        view.pixel_texts.append(self)
+
+    def set_text(self, text: str) -> None:
+        if text == self.text.get_text() and self._rgba is not None:
+            return
+        points = self.view.min_text_px * 72.0 / self.view.dpi
+        if self.text.get_fontsize() < points:
+            self.text.set_fontsize(points)
+        self.text.set_text(text)
+        self.canvas.draw()
+        self._rgba = np.array(self.canvas.buffer_rgba())
+
+    def get_text(self) -> str:
+        return self.text.get_text()
+
+    def paint(self, pixels) -> None:
+        if self._rgba is not None:
+            h, w = self._rgba.shape[:2]
+            pixels[self._top:self._top + h, self._left:self._left + w] = self._rgba
 
 
 class Lab:

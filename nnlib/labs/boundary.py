@@ -495,11 +495,11 @@ class BoundaryLab(Lab):
         except ValueError:
             return [], []
         centres = self.picture.centres
-        if kind == "W":
-            (x0, y0), (x1, y1) = centres[layer - 1][idx[0]], centres[layer][idx[1]]
-            return [x0, x1], [y0, y1]
-        x, y = centres[layer][idx[0]]
         w, h = self.picture._thumb_size
+        if kind == "W":  # the weight's line, from edge to edge of the two units
+            (x0, y0), (x1, y1) = centres[layer - 1][idx[0]], centres[layer][idx[1]]
+            return [x0 + w / 2, x1 - w / 2], [y0, y1]
+        x, y = centres[layer][idx[0]]
         w, h = w / 2 + 0.006, h / 2 + 0.012
         return [x - w, x + w, x + w, x - w, x - w], [y - h, y - h, y + h, y + h, y - h]
 

@@ -17,7 +17,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..plotting import CLASS_COLOURS, NEGATIVE, PLAYGROUND_CMAP as CMAP, POSITIVE, class_rgba, shade_rgba
-from ._base import fmt
+from ._base import PixelImage, PixelText, fmt
 from .playground import THUMB
 
 __all__ = ["BoundaryPicture", "DIAGRAM"]
@@ -72,41 +72,41 @@ class BoundaryPicture:
         ax.set_axis_off()
         self.weight_lines = LineCollection([], zorder=1)
         ax.add_collection(self.weight_lines)
-        # one picture for all unit heatmaps, pixel for pixel the size of the axes
+        # the unit heatmaps are pixels painted into the frame (FigureView.painters): for each
+        # unit, the frame's rows and columns it covers and the thumbnail sample for each
         fw, fh = self.view.size_px
-        H, W = int(round(DIAGRAM[3] * fh)), int(round(DIAGRAM[2] * fw))
-        self.thumb_rgba = np.zeros((H, W, 4), dtype=np.uint8)
-        self.unit_slots = []  # per column, per unit: (rows, cols) index arrays into thumb_rgba
+        self.unit_slots = []  # per column, per unit: (frame index, thumbnail index)
         frames = []
         for col, units in enumerate(self.centres):
             slots = []
             for j, (x, y) in enumerate(units):
-                r0, r1 = int(round((y - h / 2) * H)), int(round((y + h / 2) * H))
-                c0, c1 = int(round((x - w / 2) * W)), int(round((x + w / 2) * W))
-                rows = r0 + np.arange(r1 - r0)
-                cols = c0 + np.arange(c1 - c0)
-                # nearest neighbour: output pixel -> thumbnail sample
-                src = (np.arange(r1 - r0) * THUMB // (r1 - r0), np.arange(c1 - c0) * THUMB // (c1 - c0))
-                slots.append((np.ix_(rows, cols), np.ix_(*src)))
+                left = int(round((DIAGRAM[0] + (x - w / 2) * DIAGRAM[2]) * fw))
+                right = int(round((DIAGRAM[0] + (x + w / 2) * DIAGRAM[2]) * fw))
+                top = int(round((1 - DIAGRAM[1] - (y + h / 2) * DIAGRAM[3]) * fh))
+                bottom = int(round((1 - DIAGRAM[1] - (y - h / 2) * DIAGRAM[3]) * fh))
+                nr, nc = bottom - top, right - left
+                # row 0 of the frame is its top, row 0 of a thumbnail its bottom (origin lower)
+                src = np.ix_(THUMB - 1 - np.arange(nr) * THUMB // nr, np.arange(nc) * THUMB // nc)
+                slots.append((np.s_[top:bottom, left:right, :], src))
                 frames.append(Rectangle((x - w / 2, y - h / 2), w, h))
                 if col == 0:
                     ax.text(x - w / 2 - 0.01, y, names[j], ha="right", va="center", fontsize=8)
             self.unit_slots.append(slots)
-        self.thumbs = ax.imshow(self.thumb_rgba, origin="lower", extent=(0, 1, 0, 1), interpolation="nearest",
-                                aspect="auto", zorder=2)
+        self.unit_rgba = [[None] * len(units) for units in self.centres]
+        self.view.painters = [self._paint_units]
+        self.view.pixel_texts = []
         self.unit_frames = PatchCollection(frames, facecolor="none", edgecolor="#555555", linewidth=0.6, zorder=3)
         ax.add_collection(self.unit_frames)
         (self.selection_mark,) = ax.plot([], [], color="black", lw=1.6, ls=(0, (2, 1.5)), zorder=4)
         ax.text(self.centres[0][0][0], 1.0, "inputs", ha="center", va="bottom", fontsize=8)
         ax.text(self.centres[-1][0][0], 1.0, "output", ha="center", va="bottom", fontsize=8)
         # the training settings, drawn so that a change of γ, batch, L2 or L1 shows too
-        self.settings_text = fig.text(0.2, 0.005, "", ha="center", va="bottom", fontsize=7.5, color="#333333")
+        self.settings_text = PixelText(self.view, (0.0, 0.0, DIAGRAM[2], DIAGRAM[1]), fontsize=7.5)
 
         lo, hi = state.window
         fig_w, fig_h = fig.get_size_inches()
         self.ax_out = ax = fig.add_axes([0.455, 0.13, 0.79 * fig_h / fig_w, 0.79])
-        self.heatmap = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(lo, hi, lo, hi), cmap=CMAP, vmin=0,
-                                 vmax=1, interpolation="bilinear", aspect="auto")
+        self.heatmap = PixelImage(self.view, ax)
         self.train_points = ax.scatter(state.X_train[:, 0], state.X_train[:, 1], c=self._colours(state, state.l_train),
                                        s=16, edgecolors="white", linewidths=0.8)
         self.test_points = ax.scatter(state.X_test[:, 0], state.X_test[:, 1], c=self._colours(state, state.l_test),
@@ -128,9 +128,8 @@ class BoundaryPicture:
         ax.set_ylabel("mean loss", labelpad=1)
         self._loss_limits = None
         self.structure = structure
-        self.view.set_animated([self.weight_lines, self.thumbs, self.unit_frames, self.selection_mark, self.heatmap,
-                                self.train_points, self.test_points, self.train_curve, self.test_curve,
-                                self.settings_text, self.title])
+        self.view.set_animated([self.weight_lines, self.unit_frames, self.selection_mark, self.train_points,
+                                self.test_points, self.train_curve, self.test_curve])
 
     @staticmethod
     def _colours(state, values):
@@ -148,7 +147,10 @@ class BoundaryPicture:
         out, fp = state.outputs()
         self.output_grid = out.reshape(g, g) if k_out == 1 else out.reshape(g, g, k_out)
         self.heatmap.set_data(self._output_rgba(state, self.output_grid, discretize))
-        self.title.set_text(self._title(state, discretize))
+        title = self._title(state, discretize)
+        if title != self.title.get_text():  # static text: part of the cached background
+            self.title.set_text(title)
+            self.view.invalidate()
         if self.hover is not None:
             self._draw_hover(state, g)
         self.unit_values = []
@@ -156,7 +158,7 @@ class BoundaryPicture:
         for col, slots in enumerate(self.unit_slots):
             y = fp.y[col]
             values = []
-            for j, (dst, src) in enumerate(slots):
+            for j in range(len(slots)):
                 v = y[:, j].reshape(THUMB, THUMB)
                 if col == last and k_out > 1:
                     rgba = shade_rgba(v, j)  # softmax unit j: P(class j), grey to the class colour
@@ -167,13 +169,18 @@ class BoundaryPicture:
                         v = v / (float(np.max(np.abs(v))) or 1.0)
                     rgba = CMAP((np.clip(v, -1, 1) + 1) / 2, bytes=True)
                 values.append(v)
-                self.thumb_rgba[dst] = rgba[src]
+                self.unit_rgba[col][j] = rgba
             self.unit_values.append(values)
-        self.thumbs.set_data(self.thumb_rgba)
         self.selection_mark.set_data(*selection)
         self.settings_text.set_text(settings)
         self._draw_weights(state)
         self._draw_losses(state)
+
+    def _paint_units(self, pixels):
+        for slots, images in zip(self.unit_slots, self.unit_rgba):
+            for (dst, src), rgba in zip(slots, images):
+                if rgba is not None:
+                    pixels[dst] = rgba[src]
 
     def _output_rgba(self, state, grid, discretize):
         if grid.ndim == 3:  # k class probabilities
@@ -212,10 +219,11 @@ class BoundaryPicture:
 
     def _draw_weights(self, state):
         segments, colours, widths = [], [], []
+        half = self._thumb_size[0] / 2  # lines run from edge to edge, never over a unit
         for l, W in enumerate(state.net.W):
             for i, (x0, y0) in enumerate(self.centres[l]):
                 for j, (x1, y1) in enumerate(self.centres[l + 1]):
-                    segments.append([(x0, y0), (x1, y1)])
+                    segments.append([(x0 + half, y0), (x1 - half, y1)])
                     colours.append(POSITIVE if W[i, j] > 0 else NEGATIVE)
                     widths.append(0.3 + 3.0 * min(abs(W[i, j]), 3.0) / 3.0)
         self.weight_lines.set_segments(segments)
