@@ -36,7 +36,7 @@ from traitlets import validate
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["FigureView", "FrameLoop", "Lab", "PixelImage", "PixelText", "STYLE", "html_table", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
+__all__ = ["FigureView", "FrameLoop", "Lab", "PixelImage", "PixelText", "STYLE", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
            "FloatLogSlider", "BoundedIntText", "BoundedFloatText"]
 
 
@@ -613,13 +613,6 @@ STYLE = """<style>
   border-bottom: 1px solid #e0e0e0; white-space: nowrap; }
 .jp-OutputArea-child:has(.nnlib-shell) + .jp-OutputArea-child:has(.jp-RenderedImage) { display: none; }
 </style>"""
-
-
-def html_table(header, rows, cls: str = "nnlib-tbl") -> str:
-    """An HTML table with one column per header entry, right-aligned cells (already escaped HTML)."""
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table class='{cls}'><tr>{head}</tr>{body}</table>"
 
 
 def _wrap_rows(widget) -> None:

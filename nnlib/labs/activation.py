@@ -54,7 +54,7 @@ class ActivationLab(Lab):
     def __init__(self, **initial):
         super().__init__()
         c = self.controls
-        st = {"description_width": "70px"}
+        st = {"description_width": "90px"}
         c["activation"] = widgets.Dropdown(options=EXPLORER_ACTIVATIONS, value="sigmoid", description="σ", style=st)
         c["b"] = FloatSlider(value=0.0, min=-4.0, max=4.0, step=0.1, description="bias b", style=st)
         c["lam"] = FloatSlider(value=1.0, min=0.1, max=10.0, step=0.1, description="steepness λ", style=st)

@@ -115,7 +115,8 @@ class BoundaryLab(Lab):
         c["grid"] = IntSlider(value=30 if small else 100, min=10, max=200, step=10, description="grid", **slow)
         c["discretize"] = widgets.Checkbox(value=False, description="discretize output", indent=False)
         c["show_test"] = widgets.Checkbox(value=True, description="show test points", indent=False)
-        c["epochs_per_frame"] = IntSlider(value=1, min=1, max=50, description="epochs/frame", style=st, layout=lay)
+        c["epochs_per_frame"] = IntSlider(value=1, min=1, max=50, description="epochs/frame",
+                                          style={"description_width": "95px"}, layout=lay)
         # The Play widget is the play/pause button only: its own ticks (at best 10 per second)
         # are switched off by a huge interval; the kernel's FrameLoop makes the frames.
         c["play"] = widgets.Play(value=0, min=0, max=10**9, interval=10**9, show_repeat=False, description="train")

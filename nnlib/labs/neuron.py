@@ -23,7 +23,7 @@ from ..activations import get_activation
 from ..datasets import TRUTH_TABLES, truth_table
 from ..network import Network
 from ..plotting import NEGATIVE, PLAYGROUND_CMAP as CMAP, POSITIVE, draw_network
-from ._base import FigureView, FloatSlider, Lab, button, fmt, html_table
+from ._base import FigureView, FloatSlider, Lab, button, fmt
 from ._geometry import line_points as _line_points, plane_points
 
 __all__ = ["NeuronLab", "XorBuilderLab", "neuron", "xor_builder", "NEURON_PRESETS", "XOR_PRESETS"]
@@ -163,7 +163,7 @@ class NeuronLab(Lab):
         self.readout.value = (
             f"ξ = {fmt(c['w1'].value)}·x1 + {fmt(c['w2'].value)}·x2 + {fmt(c['b'].value)}, "
             f"y = {c['activation'].value}(ξ); class 1 where ξ ≥ 0<br>"
-            "<table style='font-family:monospace'><tr><th>x1</th><th>x2</th><th>ξ</th><th>y</th><th>target</th>"
+            "<table class='nnlib-tbl'><tr><th>x1</th><th>x2</th><th>ξ</th><th>y</th><th>target</th>"
             f"<th></th></tr>{rows}</table>{verdict}")
 
     def _draw(self):
@@ -267,7 +267,7 @@ class XorBuilderLab(Lab):
         result = ("<b style='color:#1b7f3b'>solved: all 4 correct</b>" if self.solved
                   else f"<b>{self.n_correct} of 4 correct</b>")
         self.readout.value = (
-            "<table style='font-family:monospace'><tr><th>x1</th><th>x2</th><th>h1</th><th>h2</th><th>y</th>"
+            "<table class='nnlib-tbl'><tr><th>x1</th><th>x2</th><th>h1</th><th>h2</th><th>y</th>"
             f"<th>{c['table'].value}</th><th></th></tr>{rows}</table>{result}")
 
     def _build_figure(self):

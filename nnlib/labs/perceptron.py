@@ -129,7 +129,7 @@ class PerceptronLab(Lab):
                                  layout=layout, readout_format=".2f")
         c["init"] = widgets.ToggleButtons(options=[("sliders", "sliders"), ("random (seed)", "random")],
                                           value="sliders", description="start", style={"description_width": "60px",
-                                                                                        "button_width": "100px"})
+                                                                                        "button_width": "115px"})
         for name, value in (("w1", 0.0), ("w2", 0.0), ("b", 0.0)):
             c[name] = FloatSlider(value=value, min=-2.0, max=2.0, step=0.05, description=name, style=style,
                                   layout=layout, readout_format=".2f")
