@@ -47,7 +47,7 @@ ref_image.add_class("nnlib-figure")
 ref_button = widgets.Button(description="new frame")
 ref_button.add_class("nnlib-btn-frame")
 def _new_frame(_):
-    ref_pixels[:, :, 0] = (ref_pixels[0, 0, 0] + 1) % 256
+    ref_pixels[:, :, 0] = (int(ref_pixels[0, 0, 0]) + 1) % 256
     ref_image.value = encode_png(ref_pixels)
 ref_button.on_click(_new_frame)
 ref_box = widgets.VBox([ref_button, ref_image])
