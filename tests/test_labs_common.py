@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
-import sys
 
 import matplotlib.image as mpimg
 import nbformat
@@ -66,7 +64,6 @@ def test_an_exception_while_updating_raises_from_code(lab):
 
     lab._recompute = broken
     name = next(n for n in lab.controls if n not in ("play", "shown"))
-    w = lab.controls[name]
     with pytest.raises(ValueError, match="bad state"):
         lab._pending.add(name)
         lab._flush_changes()

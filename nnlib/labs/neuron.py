@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 import ipywidgets as widgets
 
-from ..activations import get_activation
 from ..datasets import TRUTH_TABLES, truth_table
 from ..network import Network
 from ..plotting import NEGATIVE, PLAYGROUND_CMAP as CMAP, POSITIVE, draw_network
@@ -312,7 +311,6 @@ class XorBuilderLab(Lab):
              *[t for layer in d.unit_texts for t in layer]])
 
     def _draw(self):
-        c = self.controls
         W, b = self.weights()
         out = self.net(self.P)[:, 0]
         self.heatmap.set_data(out.reshape(GRID, GRID))

@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 
 from ..backprop import gradients
-from ..datasets import FEATURES, features, make_dataset, train_test_split, truth_table
+from ..datasets import features, make_dataset, train_test_split, truth_table
 from ..losses import loss_value, to_one_hot
 from ..network import Network
 from ..train import minibatches, train as nnlib_train
