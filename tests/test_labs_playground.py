@@ -132,3 +132,25 @@ def test_a_play_frame_trains_epochs_per_frame_and_divergence_stops_it():
         if not lab.frames.frame():
             break
     assert lab.diverged and "diverged" in " ".join(lab.notes) and not play.playing
+
+
+def test_frame_loop_runs_on_the_event_loop_and_pause_stops_it_within_a_frame():
+    """What the kernel does when the browser presses Play and then Pause: the frames run as a
+    task on the asyncio loop, yielding between frames, and stop at the next frame boundary."""
+    import asyncio
+
+    lab = decision_boundary(grid=20)
+    play = lab.controls["play"]
+
+    async def session():
+        play.playing = True  # the Play button: a task starts on this loop
+        while lab.frames.frames < 5:
+            await asyncio.sleep(0.001)  # other messages are handled between frames
+        play.playing = False  # Pause
+        at_pause = lab.frames.frames
+        await asyncio.sleep(0.2)
+        return at_pause
+
+    at_pause = asyncio.run(session())
+    assert lab.frames.frames <= at_pause + 1 and lab.epoch == lab.frames.frames
+    assert lab.fig_view.renders >= lab.frames.frames
