@@ -154,3 +154,6 @@ def test_frame_loop_runs_on_the_event_loop_and_pause_stops_it_within_a_frame():
     at_pause = asyncio.run(session())
     assert lab.frames.frames <= at_pause + 1 and lab.epoch == lab.frames.frames
     assert lab.fig_view.renders >= lab.frames.frames
+    # the editor's boxes follow only every 4th frame during Play, and exactly on Pause
+    name = lab.weight_controls["param"].value
+    assert lab.weight_controls["value"].value == lab.get_param(name)

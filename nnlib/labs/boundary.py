@@ -72,6 +72,8 @@ class BoundaryLab(WeightEditor, Lab):
         self._make_editor()
         self._layout()
         self.frames = FrameLoop(self, self.controls["play"], self._play_frame, fps=FPS)
+        # Play follows the editor's boxes only every few frames: exact again on Pause
+        self.controls["play"].observe(lambda ch: ch["new"] or self._sync_weight_widgets(), names="playing")
         self._play_last = 0
 
         values, notes = parse_state(state) if state else ({}, [])
@@ -285,9 +287,12 @@ class BoundaryLab(WeightEditor, Lab):
         return self
 
     def _play_frame(self) -> bool:
-        """One frame of Play: ``epochs_per_frame`` epochs; False stops playing (divergence)."""
+        """One frame of Play: ``epochs_per_frame`` epochs; False stops playing (divergence).
+        The weight editor's boxes follow every 4th frame only: each update is two more
+        messages for the browser to render, and nobody reads a number changing 40 times a
+        second (they are exact again when Play stops or on the next change)."""
         self.train_epochs(int(self.controls["epochs_per_frame"].value), redraw=False)
-        self._update_text()
+        self._update_text(editor=self.frames.frames % 4 == 0 or self.state.diverged)
         return not self.state.diverged
 
     def _action(self, fn, *args):
@@ -311,7 +316,7 @@ class BoundaryLab(WeightEditor, Lab):
         """Fraction of correctly classified points (NaN for regression)."""
         return self.state.accuracy(which)
 
-    def _update_text(self):
+    def _update_text(self, editor: bool = True):
         s = self.state
         sizes = "-".join(str(k) for k in s.net.sizes)
         if s.is_regression:
@@ -332,7 +337,8 @@ class BoundaryLab(WeightEditor, Lab):
                       f"(not recorded in the line, which restarts at epoch 0)")
         self.state_text.value = (f"<span style='font-size:90%'>state: <code>{html.escape(s.state_string())}"
                                  f"</code>{edited}</span>")
-        self._sync_weight_widgets()
+        if editor:
+            self._sync_weight_widgets()
 
     # ----- the picture ---------------------------------------------------------------------------
     def hover(self, px, py):
