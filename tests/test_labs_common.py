@@ -7,10 +7,8 @@ import base64
 import io
 
 import matplotlib.image as mpimg
-import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
 from nnlib import labs
 
@@ -118,6 +116,8 @@ def test_static_bundle_is_the_last_frame(lab):
 def test_an_executed_notebook_stores_a_static_picture_of_the_last_state(tmp_path):
     """Run a notebook as nbval/nbconvert do: after the lab is shown and then changed by a later
     cell, the stored outputs hold the widget view and a PNG of the changed lab."""
+    nbformat = pytest.importorskip("nbformat")
+    NotebookClient = pytest.importorskip("nbclient").NotebookClient  # not in `make test-min`
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("from nnlib import labs\nlab = labs.step_size()\nlab"),
                 nbformat.v4.new_code_cell("lab.preset('ping-pong')\nlab.summary()")]
