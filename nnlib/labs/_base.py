@@ -1,21 +1,18 @@
-"""What the four labs share: a persistent Agg figure shown in an ``ipywidgets.Image``, the
-coalescing of redraws, clamping of control values with a visible note, and self-display.
+"""What every lab shares: controls that clamp with a visible note, strict keywords, the
+coalescing of redraws, errors that fail loudly when code drives a lab, and self-display
+(live widgets plus a static picture of the last state).
 
-Why this rendering strategy (see docs/labs.md for the long form): the figure is a
-``matplotlib.figure.Figure`` with its own Agg canvas, never registered with pyplot, so no
-backend, no JupyterLab extension (ipympl is not needed) and no inline-backend side effects
-are involved. Each lab keeps references to its artists and updates their data in place;
-a redraw renders the canvas once and encodes a PNG into the ``Image`` widget. That works
-wherever ipywidgets 8 works (JupyterLab 4, Notebook 7, Binder, VS Code) and is plain
-Python in a headless test.
+The figure itself is drawn by ``_render.FigureView`` (an Agg figure shown as PNG in an
+``ipywidgets.Image``; see docs/labs.md for why), and Play by ``_play.FrameLoop``; both are
+re-exported here, so a lab imports everything it needs from ``_base``.
 
 Redraw coalescing: a control change updates the lab's state at once (cheap), and asks for
 a redraw. When the change comes from the browser (the kernel is handling a widget comm
-message), the redraw is scheduled on the kernel's asyncio loop a few milliseconds later,
-and only one redraw is ever pending: a burst of slider messages that are already queued is
-handled first, then the figure is drawn once for the newest state. Changes made by code
-(a notebook cell, a test, a benchmark) redraw synchronously, so the next statement can
-look at the artists.
+message), the redraw is scheduled on the kernel's asyncio loop (its next turn), and only
+one redraw is ever pending: a burst of slider messages that are already queued is handled
+first, then the figure is drawn once for the newest state. Changes made by code (a notebook
+cell, a test, a benchmark) redraw synchronously, so the next statement can look at the
+artists.
 """
 from __future__ import annotations
 
