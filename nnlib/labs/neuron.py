@@ -303,12 +303,19 @@ class XorBuilderLab(Lab):
                                     show_weights=True, title="the 2-2-1 network")
         ax.set_xlabel("")
         d = self.diagram
-        # only what the sliders move is redrawn per change; the rest is the cached background
+        # The edges end at the circles' rims, so they never cross a unit: the circles and their
+        # names can stay in the cached background, and only what the sliders move (edges,
+        # numbers, points, lines) is redrawn per change.
+        radius = d.units[0][0].get_radius()
+        rim = []
+        for (a, b) in d.edges.get_segments():
+            u = (b - a) / np.hypot(*(b - a))
+            rim.append([a + radius * u, b - radius * u])
+        d.edges.set_segments(rim)
         self.fig_view.set_animated(
             [self.heatmap, self.line1, self.line2, self.points, self.hidden_points, *self.hidden_labels,
              self.out_line, d.edges, *[t for texts in d.weight_texts for t in np.ravel(texts) if t is not None],
-             *[t for texts in d.bias_texts for t in texts], *[u for layer in d.units for u in layer],
-             *[t for layer in d.unit_texts for t in layer]])
+             *[t for texts in d.bias_texts for t in texts]])
 
     def _draw(self):
         W, b = self.weights()
