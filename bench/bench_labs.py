@@ -9,9 +9,10 @@ background + changing artists, or a full draw when axis limits change), encode t
 store it in the Image widget. Not included: sending the PNG over the kernel's socket and
 the browser decoding it (a few ms for these 20-60 kB images on a local connection).
 
-Goals (issue 4): step-size lab <= 50 ms; decision-boundary lab at its defaults (2 hidden
-layers of 4, 100 x 100 grid) >= 10 frames per second, a frame being one epoch + a redraw
-(what one tick of the Play widget does).
+Kernel-side only: what the student sees is measured by bench/bench_labs_browser.py.
+Goals there (issue 10): every control change <= 50 ms from input to new frame in the
+browser, decision-boundary Play >= 30 frames per second; here the kernel's share of that:
+a Play frame (one epoch + a redraw, what _base.FrameLoop does per frame) and a change.
 """
 from __future__ import annotations
 
@@ -79,12 +80,11 @@ def main():
 
     board = labs.decision_boundary()
     assert board.hidden == [4, 4] and board.controls["grid"].value == 100
-    play = board.controls["play"]
-    add("boundary: Play tick = 1 epoch + redraw (defaults)", lambda i: setattr(play, "value", play.value + 1),
-        ">= 10 fps", lambda t: 1 / t >= 10)
+    add("boundary: Play frame = 1 epoch + redraw (defaults)", lambda i: board.frames.frame(),
+        ">= 30 fps", lambda t: 1 / t >= 30)
     board.buttons["reset"].click()
     add("boundary: step button (defaults)", lambda i: board.buttons["step"].click(),
-        ">= 10 fps", lambda t: 1 / t >= 10)
+        "<= 50 ms", lambda t: t <= 0.050)
     add("boundary: γ slider (no epoch, redraw only)",
         alternate(board, "gamma", [0.1, 0.3]))
     add("boundary: new architecture (full rebuild)", alternate(board, "hidden", ["4, 4", "6, 3"]))

@@ -61,7 +61,7 @@ def test_state_line_round_trips_and_reproduces_training():
     assert "\n" not in line and line.startswith("dataset=spiral ")
     # a two-class line without edited weights leaves out "classes" and "weights" (it reads
     # exactly as before these keys existed)
-    assert [part.split("=")[0] for part in line.split()] == [k for k in STATE_KEYS if k not in ("classes", "weights")]
+    assert [part.split("=")[0] for part in line.split()] == [k for k in STATE_KEYS if k not in ("classes", "l1", "discretize", "weights")]
     assert "features=x1,x2,sin(x1),x1*x2" in line and "hidden=5,3" in line
     twin = decision_boundary(state=line)
     assert twin.state_string() == line
@@ -125,7 +125,7 @@ def test_figure_shows_the_network_output_units_weights_and_losses():
     # the output unit's thumbnail is the same function on the coarse grid, hidden ones in [-1, 1]
     assert np.max(np.abs(lab.unit_values[1][0])) == pytest.approx(1.0)
     # one thumbnail per unit: 2 inputs, 3 hidden, 1 output
-    assert [len(col) for col in lab.unit_images] == [2, 3, 1]
+    assert [len(col) for col in lab.unit_slots] == [2, 3, 1]
     # one line per weight, thickness growing with |w|, colour by sign
     W = np.concatenate([w.ravel() for w in lab.net.W])
     assert len(lab.weight_lines.get_segments()) == W.size == 2 * 3 + 3 * 1
@@ -152,7 +152,7 @@ def test_frames_reuse_the_static_background():
     assert lab.fig_view.png() != before
     lab.set(hidden="2")  # a new architecture rebuilds the figure
     assert lab.fig_view.full_renders == full + 1
-    assert [len(col) for col in lab.unit_images] == [2, 2, 1]
+    assert [len(col) for col in lab.unit_slots] == [2, 2, 1]
 
 
 def test_dataset_changes_and_regenerate():
@@ -244,7 +244,9 @@ def test_editing_a_weight_in_the_widgets_updates_network_heatmaps_and_loss_as_nn
     # the diagram: the line of W1[1,2] (index 1 * 3 + 2 of the first layer's lines) changed colour
     colours = lab.weight_lines.get_colors()
     assert (colours[1 * 3 + 2, 2] > colours[1 * 3 + 2, 0]) == (new_w > 0)
-    np.testing.assert_allclose(lab.selection_mark.get_xydata(), [lab.centres[0][1], lab.centres[1][2]])
+    half = lab._thumb_size[0] / 2  # the line runs from edge to edge of the two units
+    np.testing.assert_allclose(lab.selection_mark.get_xydata(),
+                               [np.add(lab.centres[0][1], (half, 0)), np.subtract(lab.centres[1][2], (half, 0))])
     assert lab.fig_view.png() != before_png
     assert "1 weight edit" in html.unescape(lab.state_text.value)
 
@@ -260,7 +262,7 @@ def test_training_continues_from_the_edited_value():
     lab.set_weight(2, 0, 0, 4.0)
     assert lab.net.b[0][1] == -3.0 and lab.net.W[1][0, 0] == 4.0
     reference = lab.net.copy()
-    rng = copy.deepcopy(lab._shuffle_rng)
+    rng = copy.deepcopy(lab.state._shuffle_rng)
     lab.buttons["step"].click()
     train(reference, lab.F_train, lab.l_train.reshape(-1, 1).astype(float), loss="bce", gamma=0.2, epochs=1,
           batch_size=7, l2=0.01, seed=rng)

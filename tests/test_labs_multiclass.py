@@ -89,7 +89,7 @@ def test_heatmap_is_the_winning_class_with_confidence_as_intensity():
     # points in class colours, one output thumbnail per class showing P(class j)
     fc = lab.train_points.get_facecolors()[:, :3]
     np.testing.assert_allclose(fc, colours[lab.l_train])
-    assert len(lab.unit_images[-1]) == 3
+    assert len(lab.unit_slots[-1]) == 3
     thumbs = lab.net.forward(lab.F_thumb).y[-1]
     for j in range(3):
         np.testing.assert_allclose(lab.unit_values[-1][j], thumbs[:, j].reshape(24, 24))
@@ -101,7 +101,7 @@ def test_state_line_with_classes_round_trips_and_two_class_lines_are_unchanged()
                             gamma=0.05, grid=20)
     line = lab.state_string()
     assert line.startswith("dataset=spiral classes=3 n=90 ")
-    assert [part.split("=")[0] for part in line.split()] == [k for k in STATE_KEYS if k != "weights"]
+    assert [part.split("=")[0] for part in line.split()] == [k for k in STATE_KEYS if k not in ("l1", "discretize", "weights")]
     twin = decision_boundary(state=line)
     assert twin.state_string() == line and twin.net.sizes == [3, 6, 3]
     for _ in range(4):

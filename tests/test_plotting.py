@@ -458,3 +458,41 @@ def test_rbf_layers_are_drawn_as_centres(ax):
     assert widths[7] == max(widths[6:])  # widths of the weighted-sum layer scale with |w| there
     captions = [t.get_text() for t in ax.texts]
     assert "hidden 1\n(distance, gaussian)" in captions
+
+
+@pytest.mark.parametrize("figsize, rect", [((5.0, 3.5), None), ((10.8, 3.4), [0.65, 0.0, 0.35, 0.95])])
+def test_network_diagram_weight_labels_overlap_neither_units_nor_each_other(figsize, rect):
+    """The labels of the 2-2-1 diagrams (notebooks 03 and 06, the XOR builder) are legible:
+    their screen boxes overlap no unit, no bias label and no other weight label, and each
+    sits beside its line (a few points off it), not on it."""
+    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nnlib.plotting.diagram import LABEL_OFFSET_PT
+
+    fig = Figure(figsize=figsize, dpi=80)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot() if rect is None else fig.add_axes(rect)  # rect: the XOR builder's
+    W = [np.array([[2.0, -2.0], [2.0, -2.0]]), np.array([[1.0], [1.0]])]
+    art = draw_network((W, [np.array([-1.0, 3.0]), np.array([-1.5])]), ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for texts in art.weight_texts for t in texts.ravel()]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    others = [t.get_window_extent(renderer) for texts in art.bias_texts for t in texts]
+    others += [c.get_window_extent(renderer) for layer in art.units for c in layer]
+
+    def overlap(a, b):
+        w, h = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+        return w > 0.5 and h > 0.5
+
+    for k, a in enumerate(boxes):
+        assert not any(overlap(a, b) for b in boxes[k + 1:]), f"label {labels[k].get_text()} overlaps another"
+        assert not any(overlap(a, b) for b in others), f"label {labels[k].get_text()} overlaps a unit or bias"
+    # beside its own line: the label's centre is LABEL_OFFSET_PT off the edge
+    segments = art.edges.get_segments()
+    for t, box, seg in zip(labels, boxes, segments):
+        (xa, ya), (xb, yb) = ax.transData.transform(seg)
+        cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+        dist = abs((xb - xa) * (ya - cy) - (xa - cx) * (yb - ya)) / np.hypot(xb - xa, yb - ya)
+        assert dist == pytest.approx(LABEL_OFFSET_PT * 80 / 72, abs=1.5)

@@ -1,39 +1,37 @@
-"""What the four labs share: a persistent Agg figure shown in an ``ipywidgets.Image``, the
-coalescing of redraws, clamping of control values with a visible note, and self-display.
+"""What every lab shares: controls that clamp with a visible note, strict keywords, the
+coalescing of redraws, errors that fail loudly when code drives a lab, and self-display
+(live widgets plus a static picture of the last state).
 
-Why this rendering strategy (see docs/labs.md for the long form): the figure is a
-``matplotlib.figure.Figure`` with its own Agg canvas, never registered with pyplot, so no
-backend, no JupyterLab extension (ipympl is not needed) and no inline-backend side effects
-are involved. Each lab keeps references to its artists and updates their data in place;
-a redraw renders the canvas once and encodes a PNG into the ``Image`` widget. That works
-wherever ipywidgets 8 works (JupyterLab 4, Notebook 7, Binder, VS Code) and is plain
-Python in a headless test.
+The figure itself is drawn by ``_render.FigureView`` (an Agg figure shown as PNG in an
+``ipywidgets.Image``; see docs/labs.md for why), and Play by ``_play.FrameLoop``; both are
+re-exported here, so a lab imports everything it needs from ``_base``.
 
 Redraw coalescing: a control change updates the lab's state at once (cheap), and asks for
 a redraw. When the change comes from the browser (the kernel is handling a widget comm
-message), the redraw is scheduled on the kernel's asyncio loop a few milliseconds later,
-and only one redraw is ever pending: a burst of slider messages that are already queued is
-handled first, then the figure is drawn once for the newest state. Changes made by code
-(a notebook cell, a test, a benchmark) redraw synchronously, so the next statement can
-look at the artists.
+message), the redraw is scheduled on the kernel's asyncio loop (its next turn), and only
+one redraw is ever pending: a burst of slider messages that are already queued is handled
+first, then the figure is drawn once for the newest state. Changes made by code (a notebook
+cell, a test, a benchmark) redraw synchronously, so the next statement can look at the
+artists.
 """
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import math
 import numbers
 import os
-import struct
-import zlib
+import weakref
 
 import numpy as np
 import ipywidgets as widgets
 from traitlets import validate
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-__all__ = ["FigureView", "Lab", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
+from ._play import FrameLoop
+from ._render import FigureView, PixelImage, PixelText, encode_png
+
+__all__ = ["FigureView", "FrameLoop", "Lab", "PixelImage", "PixelText", "STYLE", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
            "FloatLogSlider", "BoundedIntText", "BoundedFloatText"]
 
 
@@ -101,82 +99,6 @@ def _handling_frontend_message() -> bool:
         return False
 
 
-def _png_chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-
-
-def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
-    """An RGB PNG of an (h, w, 4) uint8 canvas, written directly with zlib.
-
-    Why not Pillow: its encoder tries an adaptive row filter per row, which for these flat
-    plot images costs about 2.5x the time and even gives larger files than no filter at
-    zlib level 1 (measured in bench/bench_labs.py's notes, docs/labs.md).
-    """
-    h, w = rgba.shape[:2]
-    raw = np.empty((h, 1 + 3 * w), dtype=np.uint8)
-    raw[:, 0] = 0  # filter type "None" for every row
-    raw[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _png_chunk(b"IEND", b""))
-
-
-class FigureView:
-    """A matplotlib Figure drawn off-screen (Agg) and shown as PNG in an ``Image`` widget.
-
-    Fast path for frames (blitting, the standard matplotlib animation technique): artists
-    listed in ``animated`` are left out of the full draw; the full draw (axes, ticks, text)
-    is cached as a background and each frame only restores it and draws the animated
-    artists on top. A lab calls :meth:`invalidate` when something static changed (axis
-    limits, titles, the set of artists). ``renders`` counts the PNGs produced and
-    ``full_renders`` the full draws, which tests and the bench use.
-    """
-
-    def __init__(self, figsize, dpi: int = 80, css_class: str = "nnlib-figure"):
-        self.fig = Figure(figsize=figsize, dpi=dpi)
-        self.canvas = FigureCanvasAgg(self.fig)
-        width = int(figsize[0] * dpi)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height="auto"))
-        self.image.add_class(css_class)
-        self.renders = 0
-        self.full_renders = 0
-        self.animated: list = []
-        self._background = None
-
-    def set_animated(self, artists) -> None:
-        """Declare the artists that change every frame (drawn in this order); invalidates."""
-        for a in self.animated:
-            a.set_animated(False)
-        self.animated = list(artists)
-        for a in self.animated:
-            a.set_animated(True)
-        self.invalidate()
-
-    def invalidate(self) -> None:
-        """The static part changed: the next render is a full draw."""
-        self._background = None
-
-    def render(self) -> None:
-        """Draw (fully, or background + animated artists) and put the PNG into the widget."""
-        if self._background is None:
-            self.canvas.draw()  # everything except the animated artists
-            self.full_renders += 1
-            if self.animated:
-                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        renderer = self.canvas.get_renderer()
-        for a in self.animated:
-            if a.get_visible():
-                a.draw(renderer)
-        self.image.value = encode_png(np.asarray(self.canvas.buffer_rgba()))
-        self.renders += 1
-
-    def png(self) -> bytes:
-        """The last rendered PNG (empty before the first render)."""
-        return bytes(self.image.value)
-
-
 class Lab:
     """Base of the labs: controls, notes, batching of updates, redraw scheduling, display.
 
@@ -188,7 +110,7 @@ class Lab:
 
     lab_name = "Lab"
     #: seconds to wait before a deferred redraw inside a running kernel
-    redraw_delay = 0.005
+    redraw_delay = 0.0
 
     def __init__(self):
         self.controls: dict[str, widgets.Widget] = {}
@@ -207,11 +129,17 @@ class Lab:
         self._redraw_scheduled = False
         self.redraws = 0
         self.defer_redraws = True
+        #: every exception caught while updating or drawing (also those shown only as notes)
+        self.errors: list[Exception] = []
+        self._shell = None
+        self._static = None
+        self._static_redraws = -1
 
     # ----- control plumbing -------------------------------------------------------------
     def _watch(self, name: str) -> None:
         """Recompute (and redraw) whenever control ``name`` changes value."""
         w = self.controls[name]
+        w.add_class(f"nnlib-ctl-{name}")  # the browser test and bench find controls by it
         w.observe(lambda change, name=name: self._changed(name), names="value")
         if hasattr(w, "on_clamp"):
             w.on_clamp = lambda widget, requested, used, name=name: self._clamped(name, requested, used)
@@ -241,8 +169,8 @@ class Lab:
                 changed, self._pending = self._pending, set()
                 try:
                     self._recompute(changed)
-                except Exception as exc:  # nothing may raise into the notebook from a callback
-                    self.notes.append(f"could not update ({type(exc).__name__}: {exc})")
+                except Exception as exc:
+                    self._failed("update", exc)
         finally:
             self._flushing = False
         self._show_notes()
@@ -305,19 +233,26 @@ class Lab:
     def set(self, **values):
         """Set several controls at once (clamped, with a note), then recompute and redraw once.
 
-        Unknown names are reported in the note and ignored, never raised: this is called from
-        notebooks and state strings. Returns ``self`` so calls can be chained.
+        An unknown name is a ``TypeError`` naming the valid ones (a typo such as ``gama=`` must
+        not pass silently); out-of-range values are clamped with a note, as the sliders do.
+        Returns ``self`` so calls can be chained.
         """
         self.notes = []
         return self._set(values)
 
+    def check_names(self, values, extra=()) -> None:
+        """``TypeError`` if ``values`` has a key that is neither a control nor in ``extra``."""
+        valid = set(self.controls) | set(extra)
+        unknown = sorted(set(values) - valid)
+        if unknown:
+            raise TypeError(f"{self.lab_name}: unknown keyword argument{'s' if len(unknown) > 1 else ''} "
+                            f"{', '.join(map(repr, unknown))}; valid: {', '.join(sorted(valid))}")
+
     def _set(self, values: dict):
         """``set`` without clearing the notes gathered so far (e.g. from parsing a state line)."""
+        self.check_names(values)
         with self.batch():
             for name, value in values.items():
-                if name not in self.controls:
-                    self.notes.append(f"unknown control {name!r} ignored; known: {sorted(self.controls)}")
-                    continue
                 self.controls[name].value = self.clamp(name, value)
         self._show_notes()
         return self
@@ -350,29 +285,77 @@ class Lab:
 
     def _deferred_redraw(self) -> None:
         self._redraw_scheduled = False
-        self.redraw()
+        self.redraw(from_browser=True)
 
-    def redraw(self) -> None:
+    def redraw(self, from_browser: bool = False) -> None:
         """Update the artists from the state and render every figure of the lab."""
         try:
             self._draw()
             for v in self.views:
                 v.render()
             self.redraws += 1
-        except Exception as exc:  # report in the lab instead of the kernel log
-            self.notes.append(f"could not draw ({type(exc).__name__}: {exc})")
-            self._show_notes()
+        except Exception as exc:
+            self._failed("draw", exc, from_browser)
+
+    def _failed(self, what: str, exc: Exception, from_browser: bool = False) -> None:
+        """An error in the lab's own code: a visible note, and - unless it happened in a
+        callback of the browser, where raising would only reach the kernel log - raised, so
+        that a cell, a test or a benchmark that drove the lab fails loudly."""
+        self.errors.append(exc)
+        self.notes.append(f"could not {what} ({type(exc).__name__}: {exc})")
+        self._show_notes()
+        if not (from_browser or _handling_frontend_message()):
+            raise exc
 
     # ----- display ------------------------------------------------------------------------
+    @property
+    def shell(self) -> widgets.Widget:
+        """The displayed root: the lab's view and the style sheet it needs (made once)."""
+        if self._shell is None:
+            _wrap_rows(self.view)
+            self._shell = widgets.VBox([widgets.HTML(STYLE), self.view],
+                                       layout=widgets.Layout(max_width="100%"))
+            self._shell.add_class("nnlib-shell")
+        return self._shell
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": self.summary()}
         if self.view is not None:
             bundle["application/vnd.jupyter.widget-view+json"] = {
                 "version_major": 2,
                 "version_minor": 0,
-                "model_id": self.view.model_id,
+                "model_id": self.shell.model_id,
             }
         return bundle
+
+    def static_bundle(self) -> dict:
+        """A picture of the lab's current figures (PNG, base64) and its one-line summary: the
+        output that stays readable where no kernel runs (a reopened notebook, GitHub,
+        nbviewer). Figures of several views are stacked top to bottom."""
+        frames = [v.rgba() for v in self.views if v.renders]
+        if not frames:
+            return {"text/plain": self.summary()}
+        width = max(f.shape[1] for f in frames)
+        padded = [np.pad(f, ((0, 0), (0, width - f.shape[1]), (0, 0)), constant_values=255) for f in frames]
+        png = encode_png(np.concatenate(padded, axis=0), level=6)
+        return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": self.summary()}
+
+    def _ipython_display_(self):
+        """Show the live widgets, then (hidden by the widgets' style sheet while they are live)
+        a static picture of the lab that is refreshed after every cell that changed it."""
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
+        self._static = display(self.static_bundle(), raw=True, display_id=True)
+        self._static_redraws = self.redraws
+        _LIVE.add(self)
+        _register_refresh()
+
+    def refresh_static(self) -> None:
+        """Update the static picture to the lab's current state (if it was displayed and changed)."""
+        if self._static is not None and self._static_redraws != self.redraws:
+            self._static.update(self.static_bundle(), raw=True)
+            self._static_redraws = self.redraws
 
     def __repr__(self) -> str:
         return self.summary()
@@ -394,3 +377,53 @@ def button(description: str, key: str, tooltip: str = "") -> widgets.Button:
                        layout=widgets.Layout(width="auto"))
     b.add_class(f"nnlib-btn-{key}")
     return b
+
+
+#: CSS for every lab: readout tables aligned, labels never cut, rows that wrap instead of
+#: overflowing a 968 px notebook column; and, while the widgets are live, the static picture
+#: displayed right after a lab is hidden (it is the fallback for a reopened notebook).
+STYLE = """<style>
+.nnlib-lab { max-width: 100%; }
+.nnlib-lab .widget-label { overflow: visible; white-space: nowrap; }
+.nnlib-lab .widget-button { flex: 0 0 auto; overflow: visible; }
+.nnlib-lab table.nnlib-tbl { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 2px 0; }
+.nnlib-lab table.nnlib-tbl th, .nnlib-lab table.nnlib-tbl td { padding: 1px 8px; text-align: right;
+  border-bottom: 1px solid #e0e0e0; white-space: nowrap; }
+.jp-OutputArea-child:has(.nnlib-shell) + .jp-OutputArea-child:has(.jp-RenderedImage) { display: none; }
+</style>"""
+
+
+def _wrap_rows(widget) -> None:
+    """Let every HBox of a view wrap its children onto the next line instead of overflowing."""
+    if isinstance(widget, widgets.HBox) and widget.layout.flex_flow is None:
+        widget.layout.flex_flow = "row wrap"
+    for child in getattr(widget, "children", ()):
+        _wrap_rows(child)
+
+
+_LIVE: "weakref.WeakSet[Lab]" = weakref.WeakSet()
+_refresh_registered = False
+
+
+def _refresh_all(*_args) -> None:
+    for lab in list(_LIVE):
+        try:
+            lab.refresh_static()
+        except Exception:  # the static picture is a convenience; the lab itself reports errors
+            pass
+
+
+def _register_refresh() -> None:
+    """After each cell, refresh the static pictures of the labs shown (IPython only)."""
+    global _refresh_registered
+    if _refresh_registered:
+        return
+    try:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    except ImportError:
+        ip = None
+    if ip is not None:
+        ip.events.register("post_run_cell", _refresh_all)
+        _refresh_registered = True

@@ -54,7 +54,7 @@ class ActivationLab(Lab):
     def __init__(self, **initial):
         super().__init__()
         c = self.controls
-        st = {"description_width": "70px"}
+        st = {"description_width": "90px"}
         c["activation"] = widgets.Dropdown(options=EXPLORER_ACTIVATIONS, value="sigmoid", description="σ", style=st)
         c["b"] = FloatSlider(value=0.0, min=-4.0, max=4.0, step=0.1, description="bias b", style=st)
         c["lam"] = FloatSlider(value=1.0, min=0.1, max=10.0, step=0.1, description="steepness λ", style=st)
@@ -86,6 +86,7 @@ class ActivationLab(Lab):
         ax.axhline(0, color="k", lw=0.5)
         ax.set_xlim(*X_RANGE)
         ax.set_xlabel("x  (ξ = x + b)")
+        ax.set_ylabel("σ and its derivative")
         ax.legend(fontsize=8, loc="upper left")
         self.title = ax.set_title("", fontsize=9)
         self._ylim = None

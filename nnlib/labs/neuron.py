@@ -19,12 +19,11 @@ from __future__ import annotations
 import numpy as np
 import ipywidgets as widgets
 
-from ..activations import get_activation
 from ..datasets import TRUTH_TABLES, truth_table
 from ..network import Network
-from ..plotting import NEGATIVE, POSITIVE, draw_network
+from ..plotting import NEGATIVE, PLAYGROUND_CMAP as CMAP, POSITIVE, draw_network
 from ._base import FigureView, FloatSlider, Lab, button, fmt
-from .boundary import CMAP
+from ._geometry import line_points as _line_points, plane_points
 
 __all__ = ["NeuronLab", "XorBuilderLab", "neuron", "xor_builder", "NEURON_PRESETS", "XOR_PRESETS"]
 
@@ -58,14 +57,7 @@ def _clim(name, values):
 
 def line_points(w1, w2, b, window=WINDOW):
     """Two points of the line w1*x1 + w2*x2 + b = 0 spanning the window, or None if w = 0."""
-    lo, hi = window
-    if w1 == 0 and w2 == 0:
-        return None
-    if abs(w2) >= abs(w1):
-        x1 = np.array([lo - 1, hi + 1])
-        return x1, -(b + w1 * x1) / w2
-    x2 = np.array([lo - 1, hi + 1])
-    return -(b + w2 * x2) / w1, x2
+    return _line_points(w1, w2, b, window)
 
 
 def _slider(value, description, lo=-5.0, hi=5.0, step=0.1):
@@ -81,9 +73,7 @@ def _dropdown(options, value, description):
 
 
 def _plane():
-    t = np.linspace(*WINDOW, GRID)
-    x1, x2 = np.meshgrid(t, t)
-    return np.column_stack([x1.ravel(), x2.ravel()])
+    return plane_points(*WINDOW, GRID)
 
 
 def _point_colours(d):
@@ -129,7 +119,7 @@ class NeuronLab(Lab):
         self._set(initial)
 
     def _build_figure(self):
-        ax = self.ax = self.fig_view.fig.add_axes([0.17, 0.13, 0.8, 0.79])
+        ax = self.ax = self.fig_view.fig.add_axes([0.17, 0.13, 0.76, 0.79])
         lo, hi = WINDOW
         self.heatmap = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=CMAP,
                                  vmin=0, vmax=1, interpolation="nearest", aspect="auto", alpha=0.6)
@@ -172,7 +162,7 @@ class NeuronLab(Lab):
         self.readout.value = (
             f"ξ = {fmt(c['w1'].value)}·x1 + {fmt(c['w2'].value)}·x2 + {fmt(c['b'].value)}, "
             f"y = {c['activation'].value}(ξ); class 1 where ξ ≥ 0<br>"
-            "<table style='font-family:monospace'><tr><th>x1</th><th>x2</th><th>ξ</th><th>y</th><th>target</th>"
+            "<table class='nnlib-tbl'><tr><th>x1</th><th>x2</th><th>ξ</th><th>y</th><th>target</th>"
             f"<th></th></tr>{rows}</table>{verdict}")
 
     def _draw(self):
@@ -234,7 +224,7 @@ class XorBuilderLab(Lab):
             b.on_click(lambda _b, values=values: self.set(**values))
             self.buttons[key] = b
 
-        self.fig_view = FigureView((9.6, 3.3), dpi=80)
+        self.fig_view = FigureView((10.8, 3.4), dpi=80)
         self.views = [self.fig_view]
         self.P = _plane()
         self._recompute(set(c))
@@ -276,13 +266,13 @@ class XorBuilderLab(Lab):
         result = ("<b style='color:#1b7f3b'>solved: all 4 correct</b>" if self.solved
                   else f"<b>{self.n_correct} of 4 correct</b>")
         self.readout.value = (
-            "<table style='font-family:monospace'><tr><th>x1</th><th>x2</th><th>h1</th><th>h2</th><th>y</th>"
+            "<table class='nnlib-tbl'><tr><th>x1</th><th>x2</th><th>h1</th><th>h2</th><th>y</th>"
             f"<th>{c['table'].value}</th><th></th></tr>{rows}</table>{result}")
 
     def _build_figure(self):
         fig = self.fig_view.fig
         lo, hi = WINDOW
-        self.ax_in = ax = fig.add_axes([0.05, 0.13, 0.28, 0.78])
+        self.ax_in = ax = fig.add_axes([0.07, 0.14, 0.25, 0.76])
         self.heatmap = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=CMAP,
                                  vmin=0, vmax=1, interpolation="nearest", aspect="auto", alpha=0.6)
         (self.line1,) = ax.plot([], [], color="#5b2c83", lw=2, label="P1")
@@ -293,9 +283,10 @@ class XorBuilderLab(Lab):
         ax.set_ylim(lo, hi)
         ax.legend(fontsize=7, loc="upper right")
         ax.set_title("input plane: lines and network output", fontsize=9)
-        ax.tick_params(labelsize=7)
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
 
-        self.ax_h = ax = fig.add_axes([0.40, 0.13, 0.28, 0.78])
+        self.ax_h = ax = fig.add_axes([0.38, 0.14, 0.25, 0.76])
         self.hidden_points = ax.scatter(self.h[:, 0], self.h[:, 1], s=110, c=["w"] * 4, edgecolors="k",
                                         linewidths=1.5, zorder=3)
         self.hidden_labels = [ax.text(0, 0, f"({int(x[0])},{int(x[1])})", fontsize=8, zorder=4) for x in self.X]
@@ -307,20 +298,26 @@ class XorBuilderLab(Lab):
         ax.set_title("hidden space (h1, h2) and the output line", fontsize=9)
         ax.tick_params(labelsize=7)
 
-        ax = fig.add_axes([0.70, 0.02, 0.29, 0.92])
+        ax = fig.add_axes([0.65, 0.0, 0.35, 0.95])
         self.diagram = draw_network(self.net, ax=ax, unit_labels=[["x1", "x2"], ["h1", "h2"], ["y"]],
                                     show_weights=True, title="the 2-2-1 network")
         ax.set_xlabel("")
         d = self.diagram
-        # only what the sliders move is redrawn per change; the rest is the cached background
+        # The edges end at the circles' rims, so they never cross a unit: the circles and their
+        # names can stay in the cached background, and only what the sliders move (edges,
+        # numbers, points, lines) is redrawn per change.
+        radius = d.units[0][0].get_radius()
+        rim = []
+        for (a, b) in d.edges.get_segments():
+            u = (b - a) / np.hypot(*(b - a))
+            rim.append([a + radius * u, b - radius * u])
+        d.edges.set_segments(rim)
         self.fig_view.set_animated(
             [self.heatmap, self.line1, self.line2, self.points, self.hidden_points, *self.hidden_labels,
              self.out_line, d.edges, *[t for texts in d.weight_texts for t in np.ravel(texts) if t is not None],
-             *[t for texts in d.bias_texts for t in texts], *[u for layer in d.units for u in layer],
-             *[t for layer in d.unit_texts for t in layer]])
+             *[t for texts in d.bias_texts for t in texts]])
 
     def _draw(self):
-        c = self.controls
         W, b = self.weights()
         out = self.net(self.P)[:, 0]
         self.heatmap.set_data(out.reshape(GRID, GRID))

@@ -39,7 +39,7 @@ from ..datasets import truth_table
 from ..perceptron import step_neuron
 from ..plotting import NEGATIVE, POSITIVE
 from ._base import BoundedIntText, FigureView, FloatSlider, IntSlider, Lab, button, fmt
-from .neuron import line_points
+from ._geometry import line_points, plane_points
 
 __all__ = ["PerceptronLab", "perceptron", "separable_points", "DATASETS", "VERDICTS", "MAX_EPOCHS"]
 
@@ -82,9 +82,7 @@ def separable_points(n: int = 20, seed: int = 0, margin: float = 0.08):
 
 
 def _plane():
-    t = np.linspace(*WINDOW, GRID)
-    x1, x2 = np.meshgrid(t, t)
-    return np.column_stack([x1.ravel(), x2.ravel()])
+    return plane_points(*WINDOW, GRID)
 
 
 def _signed(v) -> str:
@@ -131,7 +129,7 @@ class PerceptronLab(Lab):
                                  layout=layout, readout_format=".2f")
         c["init"] = widgets.ToggleButtons(options=[("sliders", "sliders"), ("random (seed)", "random")],
                                           value="sliders", description="start", style={"description_width": "60px",
-                                                                                        "button_width": "100px"})
+                                                                                        "button_width": "115px"})
         for name, value in (("w1", 0.0), ("w2", 0.0), ("b", 0.0)):
             c[name] = FloatSlider(value=value, min=-2.0, max=2.0, step=0.05, description=name, style=style,
                                   layout=layout, readout_format=".2f")
@@ -355,9 +353,9 @@ class PerceptronLab(Lab):
     # ----- drawing ----------------------------------------------------------------------------
     def _build_figure(self):
         fig = self.fig_view.fig
-        ax = self.ax = fig.add_axes([0.16, 0.15, 0.8, 0.77])
-        fig.text(0.02, 0.015, "arrows from (0, 0): w before (grey), Δw (red), w after (black), one common scale",
-                 fontsize=6.5, color="#555555")
+        ax = self.ax = fig.add_axes([0.17, 0.2, 0.78, 0.72])
+        fig.text(0.02, 0.01, "arrows from (0, 0), one common scale:\nw before (grey), Δw (red), w after (black)",
+                 fontsize=7.5, color="#555555")
         lo, hi = WINDOW
         self.sides = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=SIDES,
                                vmin=0, vmax=1, interpolation="nearest", aspect="auto")

@@ -284,7 +284,7 @@ class StepSizeLab(Lab):
         for i, x, f, g, step, clipped in self.rows(k):
             s = "" if step is None else fmt(step) + (" (clipped)" if clipped else "")
             body.append(f"<tr><td>{i}</td><td>{fmt(x)}</td><td>{fmt(f)}</td><td>{fmt(g)}</td><td>{s}</td></tr>")
-        return ("<div style='max-height:220px;overflow-y:auto'><table style='font-family:monospace'>"
+        return ("<div style='max-height:220px;overflow-y:auto'><table class='nnlib-tbl'>"
                 + head + "".join(body) + "</table></div>")
 
     # ----- drawing -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ everything from ``nnlib.plotting``.
 """
 from __future__ import annotations
 
-from ._common import CLASS_COLOURS, NEGATIVE, POSITIVE, ZERO
+from ._common import CLASS_COLOURS, NEGATIVE, NEUTRAL, PLAYGROUND_CMAP, POSITIVE, ZERO, class_rgba, shade_rgba
 from .boundary import BoundaryArtists, plot_decision_boundary
 from .curves import PathArtists, plot_descent_path, plot_loss_curves
 from .diagram import NetworkArtists, draw_network
@@ -31,4 +31,5 @@ from .digits import plot_confusion_matrix, plot_digits
 
 __all__ = ["plot_decision_boundary", "plot_loss_curves", "plot_descent_path", "draw_network",
            "plot_digits", "plot_confusion_matrix", "BoundaryArtists", "PathArtists",
-           "NetworkArtists", "POSITIVE", "NEGATIVE", "ZERO", "CLASS_COLOURS"]
+           "NetworkArtists", "POSITIVE", "NEGATIVE", "ZERO", "CLASS_COLOURS", "NEUTRAL", "PLAYGROUND_CMAP",
+           "class_rgba", "shade_rgba"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import LinearSegmentedColormap, to_rgb
 
 from .._checks import as_float_array
 
@@ -10,6 +11,35 @@ NEGATIVE = "#d9531e"   # orange-red: class 0, negative weights
 ZERO = "#9e9e9e"
 CLASS_COLOURS = [NEGATIVE, POSITIVE, "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                  "#bcbd22", "#17becf", "#ff7f0e"]
+#: the pale grey between the two colours of a heatmap (output 0.5, or no confidence)
+NEUTRAL = "#e8eaeb"
+#: orange (0 or negative) - grey - blue (1 or positive), as in the TensorFlow playground
+PLAYGROUND_CMAP = LinearSegmentedColormap.from_list("nnlib_playground", [NEGATIVE, NEUTRAL, POSITIVE])
+_NEUTRAL_RGB = np.array(to_rgb(NEUTRAL))
+_CLASS_RGB = np.array([to_rgb(c) for c in CLASS_COLOURS])
+
+
+def _rgba_bytes(rgb) -> np.ndarray:
+    out = np.empty(rgb.shape[:-1] + (4,), dtype=np.uint8)
+    out[..., :3] = np.round(255 * rgb)
+    out[..., 3] = 255
+    return out
+
+
+def class_rgba(P) -> np.ndarray:
+    """RGBA bytes (..., 4) for class probabilities ``P`` (..., k): the winning class's colour,
+    blended from the neutral grey by the confidence (max P - 1/k) / (1 - 1/k) in [0, 1]."""
+    P = np.asarray(P, dtype=np.float64)
+    k = P.shape[-1]
+    win = np.argmax(P, axis=-1)
+    conf = np.clip((np.max(P, axis=-1) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
+    return _rgba_bytes(_NEUTRAL_RGB + conf[..., None] * (_CLASS_RGB[win] - _NEUTRAL_RGB))
+
+
+def shade_rgba(v, colour_index: int) -> np.ndarray:
+    """RGBA bytes for values ``v`` in [0, 1]: neutral grey (0) to class colour ``colour_index`` (1)."""
+    v = np.clip(np.asarray(v, dtype=np.float64), 0.0, 1.0)
+    return _rgba_bytes(_NEUTRAL_RGB + v[..., None] * (_CLASS_RGB[colour_index] - _NEUTRAL_RGB))
 
 
 def _axes(ax, figsize=(5, 4)):

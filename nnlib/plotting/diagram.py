@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
+from matplotlib.transforms import Bbox
 
 from .._checks import as_float_array, check_int
 from ._common import NEGATIVE, POSITIVE, ZERO, _axes
@@ -153,6 +154,79 @@ def _bare(name):
     return name.strip().strip("$")
 
 
+#: how far a weight's label sits beside its line (points), so it never covers the line
+LABEL_OFFSET_PT = 5.0
+
+
+def _edge_label(ax, start, end, label):
+    """The label of the edge from ``start`` to ``end``: along the edge, beside it (above, in
+    the edge's own direction) rather than on it.
+
+    Where along the edge: a level edge has nothing crossing it, so its label sits in the
+    middle; a sloped edge crosses others around its middle, so its label sits near its
+    source, where the edges leaving one unit have already fanned apart but the crossings
+    have not begun (t = 0.22 of the way, clear of the unit's circle).
+    """
+    from matplotlib.transforms import offset_copy
+
+    (xa, ya), (xb, yb) = start, end
+    t = _label_places(start, end)[0]
+    angle = np.arctan2(yb - ya, xb - xa)  # the diagram's aspect is equal: data angle = screen angle
+    normal = (-np.sin(angle), np.cos(angle))
+    shift = offset_copy(ax.transData, fig=ax.figure, x=LABEL_OFFSET_PT * normal[0],
+                        y=LABEL_OFFSET_PT * normal[1], units="points")
+    return ax.text(xa + t * (xb - xa), ya + t * (yb - ya), label, fontsize=9, ha="center", va="center",
+                   rotation=np.degrees(angle), rotation_mode="anchor", transform=shift, zorder=2,
+                   bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
+
+
+def _label_places(start, end):
+    """Where along an edge its label may go (fractions from the source), best first: a level
+    edge in its middle, a sloped one near its source or its target, away from the crossings
+    around its middle."""
+    if abs(end[1] - start[1]) < 1e-9:
+        return (0.5, 0.38, 0.62, 0.28, 0.72)
+    return (0.3, 0.26, 0.7, 0.74, 0.36, 0.64)
+
+
+def _overlap(a, b) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _declutter(ax, labelled, positions, radius, fixed=()):
+    """Move each weight label along its edge to the first place where its box overlaps no
+    unit and no label placed before it (level edges first; least overlap if none is free).
+    Boxes are measured in screen pixels at the figure's current size."""
+    canvas = ax.figure.canvas
+    if not labelled or not hasattr(canvas, "get_renderer"):
+        return
+    renderer = canvas.get_renderer()
+    ax.apply_aspect()  # the equal aspect moves the axes at draw time: measure where it will be
+    to_screen = ax.transData.transform
+    blocked = []
+    for pos in positions:
+        for x, y in pos:
+            (x0, y0), (x1, y1) = to_screen([(x - radius, y - radius), (x + radius, y + radius)])
+            blocked.append(Bbox.from_extents(x0, y0, x1, y1))
+    blocked += [t.get_window_extent(renderer) for t in fixed]  # e.g. the bias labels
+    labelled = sorted(labelled, key=lambda item: abs(item[2][1] - item[1][1]) > 1e-9)
+    for text, (xa, ya), (xb, yb) in labelled:
+        best = None
+        for t in _label_places((xa, ya), (xb, yb)):
+            text.set_position((xa + t * (xb - xa), ya + t * (yb - ya)))
+            box = text.get_window_extent(renderer)
+            score = sum(_overlap(box, other) for other in blocked)
+            if best is None or score < best[0]:
+                best = (score, t, box)
+            if score == 0:
+                break
+        _, t, box = best
+        text.set_position((xa + t * (xb - xa), ya + t * (yb - ya)))
+        blocked.append(box)
+
+
 def draw_network(
     net,
     ax=None,
@@ -234,7 +308,7 @@ def draw_network(
 
     n_weights = sum(w.size for w in W)
     numeric_w = not (weight_labels == "names" or isinstance(weight_labels, (list, tuple)))
-    weight_texts = []
+    weight_texts, labelled = [], []
     for l, w in enumerate(W):
         texts = np.full(w.shape, None, dtype=object)
         if show_weights and n_weights <= max_labels:
@@ -256,22 +330,8 @@ def draw_network(
                     else:
                         label = fmt.format(w[i, j])
                     (xa, ya), (xb, yb) = positions[l][i], positions[l + 1][j]
-                    # a third of the way from the source: edges leaving one unit fan out there,
-                    # so their labels do not sit on the crossing point in the middle
-                    t = 0.3
-                    angle = np.degrees(np.arctan2(yb - ya, xb - xa))
-                    texts[i, j] = ax.text(
-                        xa + t * (xb - xa),
-                        ya + t * (yb - ya),
-                        label,
-                        fontsize=9,
-                        ha="center",
-                        va="center",
-                        rotation=angle,
-                        rotation_mode="anchor",
-                        zorder=2,
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
-                    )
+                    texts[i, j] = _edge_label(ax, (xa, ya), (xb, yb), label)
+                    labelled.append((texts[i, j], (xa, ya), (xb, yb)))
         weight_texts.append(texts)
 
     bias_custom = None
@@ -326,6 +386,7 @@ def draw_network(
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.set_xlabel("layers, input on the left")
+    _declutter(ax, labelled, positions, radius, fixed=[t for texts in bias_texts for t in texts])
     ax.set_title("-".join(str(s) for s in sizes) + " network" if title is None else title)
     return NetworkArtists(
         ax,

@@ -1,0 +1,159 @@
+"""Lab speed where the student is: Chromium driving a private JupyterLab (Playwright).
+
+Run:  .venv/bin/python bench/bench_labs_browser.py [--quick]
+
+A notebook with all six labs at their defaults is run in JupyterLab 4 (headless Debian
+Chromium, viewport 1400 x 900, the issue's setting). For each lab, one control is changed
+the way a student does it (a key press on a slider handle, a click on a button) N times; the
+latency is the time from the browser receiving that input to the lab's figure having loaded
+its new frame (the ``load`` event of the ``<img>``: decoded, ready to paint), measured in the
+page with ``performance.now()`` (tests/browser/harness.py). Then the decision-boundary lab's
+Play runs for a few seconds: frames per second = figure loads per second; and after Pause,
+how many frames still arrived. Kernel-side figures: bench/bench_labs.py.
+
+Goals (issue 10): every control change <= 50 ms median; Play >= 30 frames per second. The
+first row is a reference measured in the same run: a bare ipywidgets Image receiving a new
+PNG of the step-size figure's size on a button click (no drawing). It is the floor the
+machine allows at that moment (kernel round trip, PNG, decoding); on a loaded machine
+compare each lab with it.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from common import machine, print_table  # noqa: E402
+import harness  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+N = 8 if QUICK else 30
+
+#: the reference: an ipywidgets Image that a Button fills with a new PNG of the step-size
+#: figure's size (480 x 272), no drawing - the floor of kernel round trip + PNG + browser
+REFERENCE_CELL = """\
+import ipywidgets as widgets
+import numpy as np
+from nnlib.labs._base import encode_png
+ref_pixels = np.full((272, 480, 4), 255, dtype=np.uint8)
+ref_image = widgets.Image(format="png", value=encode_png(ref_pixels))
+ref_image.add_class("nnlib-figure")
+ref_button = widgets.Button(description="new frame")
+ref_button.add_class("nnlib-btn-frame")
+def _new_frame(_):
+    ref_pixels[:, :, 0] = (int(ref_pixels[0, 0, 0]) + 1) % 256
+    ref_image.value = encode_png(ref_pixels)
+ref_button.on_click(_new_frame)
+ref_box = widgets.VBox([ref_button, ref_image])
+ref_box.add_class("nnlib-lab")
+ref_box.add_class("nnlib-reference")
+ref_box"""
+
+NOTEBOOK_CELLS = [
+    REFERENCE_CELL,
+    "import nnlib.labs as labs",
+    "labs.step_size()",
+    "labs.decision_boundary()",
+    "labs.neuron()",
+    "labs.xor_builder()",
+    "labs.activation_explorer()",
+    "labs.perceptron()",
+]
+
+
+def slider(page, lab, control):
+    """Alternate ArrowRight / ArrowLeft on a slider handle: one step each, within range."""
+    handle = harness.slider_handle(page, lab, control)
+    state = {"i": 0}
+
+    def act():
+        handle.press("ArrowRight" if state["i"] % 2 == 0 else "ArrowLeft")
+        state["i"] += 1
+    return act
+
+
+def click(page, lab, key):
+    b = page.locator(f".{lab} button.nnlib-btn-{key}").first
+    return lambda: b.click()
+
+
+#: (lab class, what is changed, how to make the action)
+CASES = [
+    ("nnlib-reference", "reference: Image widget, new 480x272 PNG, no drawing",
+     lambda p: click(p, "nnlib-reference", "frame")),
+    ("nnlib-step-size", "γ slider", lambda p: slider(p, "nnlib-step-size", "gamma")),
+    ("nnlib-boundary", "step button (1 epoch)", lambda p: click(p, "nnlib-boundary", "step")),
+    ("nnlib-boundary", "γ slider", lambda p: slider(p, "nnlib-boundary", "gamma")),
+    ("nnlib-neuron", "w1 slider", lambda p: slider(p, "nnlib-neuron", "w1")),
+    ("nnlib-xor-builder", "v1 slider", lambda p: slider(p, "nnlib-xor-builder", "v1")),
+    ("nnlib-activation", "λ slider", lambda p: slider(p, "nnlib-activation", "lam")),
+    ("nnlib-perceptron", "step button", lambda p: click(p, "nnlib-perceptron", "step")),
+]
+
+
+def write_notebook(path: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in NOTEBOOK_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def measure(page) -> tuple[list, dict]:
+    rows = []
+    for lab, what, make in CASES:
+        page.locator(f".{lab}").first.scroll_into_view_if_needed()
+        act = make(page)
+        for _ in range(2):  # warm-up
+            harness.latency(page, lab, act)
+            time.sleep(0.1)
+        times = []
+        for _ in range(N):
+            times.append(harness.latency(page, lab, act))
+            time.sleep(0.1)  # one change at a time, as a student makes them
+        times.sort()
+        median, p90 = statistics.median(times), times[int(0.9 * (len(times) - 1))]
+        reference = lab == "nnlib-reference"
+        rows.append([lab.removeprefix("nnlib-"), what, f"{median:.0f} ms", f"{p90:.0f} ms",
+                     "" if reference else "<= 50 ms", "" if reference else ("yes" if median <= 50 else "NO")])
+    page.locator(".nnlib-boundary").first.scroll_into_view_if_needed()
+    play = harness.play_rate(page, "nnlib-boundary", seconds=2.0 if QUICK else 5.0)
+    return rows, play
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(harness.CHROMIUM):
+        sys.exit(f"{harness.CHROMIUM} is missing (apt-get install chromium)")
+    with tempfile.TemporaryDirectory(prefix="nnlib-bench-browser-") as tmp:
+        base = Path(tmp)
+        nb = base / "bench-labs.ipynb"
+        write_notebook(nb)
+        with harness.jupyter_lab(base / "lab", [nb]) as server, sync_playwright() as pw:
+            browser = harness.launch(pw)
+            try:
+                page = harness.open_notebook(browser, server, nb.name, wait_for=harness.LAB_CLASSES.values())
+                time.sleep(2.0)  # let the first frames settle
+                rows, play = measure(page)
+            finally:
+                browser.close()
+    print(f"Labs in Chromium (JupyterLab 4, headless, 1400 x 900): input -> new figure loaded; "
+          f"{machine()}; {N} changes per case")
+    print_table(["lab", "control", "median", "p90", "goal", "met"], rows)
+    ok = play["fps"] >= 30
+    print(f"\nDecision-boundary Play (defaults, 1 epoch per frame): {play['fps']:.1f} frames/s "
+          f"({play['frames']} frames counted; goal >= 30: {'yes' if ok else 'NO'}); after Pause "
+          f"{play['frames_after_pause']} frame(s) still arrived, the last "
+          f"{play['pause_to_last_ms']:.0f} ms after the click.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Play driven by the kernel (the Play widget's own ticks stop at 10 per second)."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import ipywidgets as widgets
+
+__all__ = ["FrameLoop"]
+
+
+class FrameLoop:
+    """Play, driven by the kernel rather than by the Play widget's 100 ms ticks.
+
+    While ``play.playing`` is true, a task on the kernel's asyncio loop calls ``advance()``
+    (the lab's work for one frame, e.g. a few epochs) and redraws, then yields to the loop
+    for the rest of the frame interval, so that messages from the browser (Pause, a slider)
+    are handled between two frames: Pause stops within one frame. ``advance`` returns False
+    to stop (e.g. training diverged). Outside a running event loop (a test, a script) nothing
+    runs by itself; call :meth:`frame` instead.
+    """
+
+    def __init__(self, lab, play: widgets.Play, advance, fps: float = 40.0):
+        self.lab, self.play, self.advance, self.fps = lab, play, advance, fps
+        self.frames = 0
+        self._task = None
+        play.observe(self._playing, names="playing")
+
+    def frame(self, from_browser: bool = False) -> bool:
+        """One frame: advance and redraw. Returns whether to go on."""
+        go_on = True
+        try:
+            go_on = self.advance() is not False
+        except Exception as exc:
+            self.lab._failed("play", exc, from_browser)
+            go_on = False
+        self.lab._show_notes()
+        self.lab.redraw(from_browser=from_browser)
+        self.frames += 1
+        return go_on
+
+    def _playing(self, change) -> None:
+        if not change["new"]:
+            return  # the running task sees it before its next frame
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._run())
+
+    async def _run(self) -> None:
+        interval = 1.0 / self.fps
+        while self.play.playing:
+            start = time.perf_counter()
+            if not self.frame(from_browser=True):
+                self.play.playing = False
+                break
+            await asyncio.sleep(max(0.002, interval - (time.perf_counter() - start)))

@@ -1,0 +1,222 @@
+"""A private JupyterLab and Debian's Chromium, for tests/test_browser.py and
+bench/bench_labs_browser.py.
+
+The server gets a port from PORTS, a random token and temporary root, runtime, config, data,
+settings and workspace directories, so nothing of the user's setup leaks in and nothing calls
+home. Chromium is /usr/bin/chromium driven by Playwright; nothing downloads a browser.
+
+In the page, :data:`INSTRUMENT_JS` records the time (``performance.now()``) of every user
+input (pointer down, key down) and of every ``load`` of a lab figure (an ``<img
+class="nnlib-figure">``: the ipywidgets Image view sets a new ``src`` per frame, and ``load``
+fires once the new picture is decoded, i.e. ready to paint). Latency = first figure load
+after an input - that input.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--no-default-browser-check", "--disable-extensions"]
+#: the ports this project's browser runs may use (the first free one is taken)
+PORTS = range(8800, 8900)
+SERVER_START_TIMEOUT = 90  # seconds
+#: the size the issue's measurements were made at: JupyterLab then gives notebooks a 968 px column
+VIEWPORT = {"width": 1400, "height": 900}
+LAB_CLASSES = {"step_size": "nnlib-step-size", "decision_boundary": "nnlib-boundary", "neuron": "nnlib-neuron",
+               "xor_builder": "nnlib-xor-builder", "activation_explorer": "nnlib-activation",
+               "perceptron": "nnlib-perceptron"}
+
+INSTRUMENT_JS = """() => {
+  if (window.__nnlib) return;
+  const rec = window.__nnlib = {inputs: [], loads: []};
+  const labOf = el => {
+    const lab = el.closest('.nnlib-lab');
+    return lab ? [...lab.classList].find(c => c.startsWith('nnlib-') && c !== 'nnlib-lab') : null;
+  };
+  for (const type of ['pointerdown', 'keydown'])
+    document.addEventListener(type, () => rec.inputs.push(performance.now()), true);
+  document.addEventListener('load', e => {
+    const el = e.target;
+    if (el.tagName === 'IMG' && el.classList.contains('nnlib-figure'))
+      rec.loads.push({t: performance.now(), lab: labOf(el)});
+  }, true);
+}"""
+
+
+def free_port(ports=PORTS) -> int:
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {ports}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server's own process group (server and kernels), then SIGKILL if needed."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def jupyter_lab(base: Path, notebooks):
+    """A private JupyterLab serving copies of ``notebooks`` (paths) from ``base / "root"``;
+    yields ``{"url", "token", "log", "root"}`` and stops server and kernels afterwards."""
+    root, config = base / "root", base / "config"
+    for d in (root, config, base / "runtime", base / "data", base / "ipython", base / "settings",
+              base / "workspaces"):
+        d.mkdir(parents=True, exist_ok=True)
+    for nb in notebooks:
+        shutil.copy(nb, root / Path(nb).name)
+    (config / "jupyter_server_config.py").write_text(
+        "c.LabApp.news_url = None\n"
+        "c.LabApp.check_for_updates_class = 'jupyterlab.handlers.announcements.NeverCheckForUpdate'\n"
+        "c.LabApp.extension_manager = 'readonly'\n")
+    (config / "labconfig").mkdir(exist_ok=True)
+    (config / "labconfig" / "page_config.json").write_text(
+        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
+    token = secrets.token_hex(16)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
+    env.update(JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+               JUPYTER_DATA_DIR=str(base / "data"), IPYTHONDIR=str(base / "ipython"),
+               JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1",
+               PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""))
+    proc = None
+    try:
+        for _attempt in range(3):  # a free port may be taken before the server binds it
+            proc, url = _start_server(base, root, env, free_port(), token)
+            if url:
+                break
+            _stop(proc)
+        else:
+            raise RuntimeError("jupyter lab could not bind a port in 3 attempts:\n"
+                               + (base / "server.log").read_text()[-3000:])
+        yield {"url": url, "token": token, "log": base / "server.log", "root": root}
+    finally:
+        if proc is not None:
+            _stop(proc)
+
+
+def _start_server(base, root, env, port, token):
+    jupyter = Path(sys.executable).parent / "jupyter"
+    cmd = [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
+           "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           f"--LabApp.user_settings_dir={base / 'settings'}", f"--LabApp.workspaces_dir={base / 'workspaces'}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI containers run as root
+    log_path = base / "server.log"
+    offset = log_path.stat().st_size if log_path.exists() else 0
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            text = log_path.read_bytes()[offset:].decode(errors="replace")
+            if "already in use" in text:
+                return proc, None
+            raise RuntimeError("jupyter lab exited early:\n" + text[-3000:])
+        try:
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            _stop(proc)
+            raise RuntimeError(f"jupyter lab did not answer within {SERVER_START_TIMEOUT} s:\n"
+                               + log_path.read_text(errors="replace")[-3000:])
+        time.sleep(0.5)
+
+
+def launch(pw):
+    """Chromium (Debian's) through Playwright."""
+    return pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=60_000)
+
+
+def open_notebook(browser, server, name: str, run_all: bool = True, wait_for=(), timeout_ms: int = 120_000):
+    """A page at VIEWPORT with notebook ``name`` open (and all cells run); instrumented."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    page.goto(f"{server['url']}/lab/tree/{name}?token={server['token']}", wait_until="domcontentloaded")
+    page.evaluate(INSTRUMENT_JS)
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(state="visible")
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(state="visible")
+    if run_all:
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    for cls in wait_for:
+        page.locator(f".{cls} img.nnlib-figure").first.wait_for(state="visible")
+    return page
+
+
+def loads_after(page, t: float, lab: str | None = None) -> list[float]:
+    """Times of figure loads after ``t`` (of lab class ``lab``, or any)."""
+    return page.evaluate("([t, lab]) => window.__nnlib.loads.filter(l => l.t > t && (!lab || l.lab === lab))"
+                         ".map(l => l.t)", [t, lab])
+
+
+def latency(page, lab: str, act, timeout_s: float = 10.0) -> float:
+    """Milliseconds from the input made by ``act()`` to the next load of ``lab``'s figure."""
+    n_inputs = page.evaluate("() => window.__nnlib.inputs.length")
+    act()
+    deadline = time.monotonic() + timeout_s
+    while True:
+        inputs = page.evaluate("() => window.__nnlib.inputs")
+        if len(inputs) > n_inputs:
+            t_in = inputs[n_inputs]
+            loads = loads_after(page, t_in, lab)
+            if loads:
+                return loads[0] - t_in
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{lab}: no new frame within {timeout_s} s of the input")
+        time.sleep(0.005)
+
+
+def slider_handle(page, lab: str, control: str):
+    """The handle of slider ``control`` of lab class ``lab`` (keyboard arrows move it one step)."""
+    return page.locator(f".{lab} .nnlib-ctl-{control} .noUi-handle").first
+
+
+def play_rate(page, lab: str = "nnlib-boundary", seconds: float = 3.0, warmup: float = 1.0) -> dict:
+    """Press Play, count figure loads over ``seconds`` after ``warmup``, press Pause; returns
+    frames per second and how many frames still arrived more than one frame after Pause."""
+    button = page.locator(f".{lab} .widget-play button").first
+    button.click()
+    time.sleep(warmup)
+    t0 = page.evaluate("() => performance.now()")
+    time.sleep(seconds)
+    t1 = page.evaluate("() => performance.now()")
+    n_inputs = page.evaluate("() => window.__nnlib.inputs.length")
+    button.click()  # pause
+    time.sleep(1.5)
+    t_pause = page.evaluate("([n]) => window.__nnlib.inputs[n]", [n_inputs])
+    frames = [t for t in loads_after(page, t0, lab) if t <= t1]
+    after = loads_after(page, t_pause, lab)
+    return {"fps": len(frames) / ((t1 - t0) / 1000.0), "frames": len(frames),
+            "frames_after_pause": len(after), "pause_to_last_ms": max(after, default=t_pause) - t_pause}
