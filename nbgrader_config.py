@@ -39,3 +39,23 @@ c.OverwriteCells.add_missing_cells = True
 # Keep a runaway print loop from producing a feedback page of megabytes.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 60
+
+# Autograde runs each notebook in a bubblewrap sandbox (grading/sandbox.py) and decides the
+# marks of graded test cells outside the student's kernel (grading/verdicts.py and the checks
+# in grading/<assignment>.py). tools/course_admin.py checks first that a sandbox can be made.
+import sys  # noqa: E402
+
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+from grading.execute import SandboxExecute  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,  # noqa: E402
+                                    LimitOutput, SaveAutoGrades)
+
+c.Autograde.autograde_preprocessors = [SandboxExecute, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+# Per-cell limit (an endless loop costs its cell) and per-notebook wall clock, in seconds.
+c.SandboxExecute.timeout = 120
+c.SandboxExecute.notebook_timeout = 600
+c.SandboxExecute.max_output_bytes = 1_000_000
+c.SandboxExecute.max_notebook_output_bytes = 5_000_000
