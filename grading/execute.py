@@ -37,6 +37,11 @@ class SandboxKernelManager(AsyncKernelManager):
     conndir = Unicode("")
     unsafe = Bool(False)
 
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        # what the kernel prints outside cells is the student's, not the grader's console's
+        kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
     def format_kernel_cmd(self, extra_arguments=None):
         # Interrupts go as a control message: the kernel is in its own session, out of reach
         # of a signal sent to bwrap's process group.
@@ -97,9 +102,6 @@ class SandboxExecute(Execute):
 
     async def async_start_new_kernel(self, **kwargs):
         kwargs["cwd"] = self._workdir
-        # what the kernel prints outside cells is the student's, not the grader's console's
-        kwargs.setdefault("stdout", subprocess.DEVNULL)
-        kwargs.setdefault("stderr", subprocess.DEVNULL)
         await super().async_start_new_kernel(**kwargs)
 
     # -- time -------------------------------------------------------------------------------

@@ -17,9 +17,12 @@ import argparse
 import csv
 import os
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 ASSIGNMENTS = ("neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
                "backprop-algorithm", "losses-and-classification")
 
@@ -28,7 +31,7 @@ ASSIGNMENTS = ("neurons", "expressive-power", "gradient-descent", "backprop-by-h
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 
-def load_api(root: Path):
+def load_api(root: Path, extra=None):
     """An NbGraderAPI configured by <root>/nbgrader_config.py, with root as course directory."""
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
@@ -38,9 +41,11 @@ def load_api(root: Path):
     if not config_file.is_file():
         raise SystemExit(f"no nbgrader_config.py in the course directory {root}")
     config = PyFileConfigLoader(config_file.name, path=str(root)).load_config()
-    extra = Config()
-    extra.CourseDirectory.root = str(root)
-    config.merge(extra)
+    here = Config()
+    here.CourseDirectory.root = str(root)
+    config.merge(here)
+    if extra is not None:
+        config.merge(extra)
     return NbGraderAPI(config=config)
 
 
@@ -89,17 +94,87 @@ def submissions(root: Path, names=None):
     return found
 
 
-def grade(root: Path, names, export_to: str = "grades.csv", force: bool = False) -> int:
+def _secret(root: Path) -> str:
+    """The course's grading secret (git-ignored): each student's points derive from it."""
+    path = root / ".grading-secret"
+    if not path.is_file():
+        import secrets
+        path.write_text(secrets.token_hex(32) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _grade_student(root: Path, student: str, names, secret: str, unsafe: bool, force: bool):
+    """Grade one student's assignments (a worker process); report rows."""
+    from grading.intake import take_in
+    from traitlets.config import Config
+
+    rows = []
+    for name in names:
+        start = time.monotonic()
+        intake = take_in(root / "submitted" / student / name, root / ".intake" / student / name, name,
+                         root / "solutions" / name / f"{name}.ipynb")
+        extra = Config()
+        extra.CourseDirectory.submitted_directory = ".intake"
+        extra.SandboxExecute.seed_secret = secret
+        extra.SandboxExecute.unsafe_no_sandbox = unsafe
+        api = load_api(root, extra)
+        result = api.autograde(name, student, force=True, create=True)
+        text = (result.get("log") or "") + "\n" + (result.get("error") or "")
+        if result["success"]:
+            api.generate_feedback(name, student_id=student, force=True)
+        reasons = ([intake.error] if intake.error else []) + intake.notes + _notebook_notes(root, student, name)
+        if not result["success"] and not intake.error:
+            reasons.append(_failure_reason(text))
+        status = "graded" if result["success"] and not intake.error and not intake.notes and not reasons else "needs attention"
+        rows.append((name, student, status, "; ".join(reasons), round(time.monotonic() - start, 2)))
+    return rows
+
+
+def _notebook_notes(root: Path, student: str, name: str) -> list:
+    """What the autograded notebook says went wrong while it ran (timeouts, restarts, cuts)."""
+    import nbformat
+    path = root / "autograded" / student / name / f"{name}.ipynb"
+    if not path.is_file():
+        return []
+    notes = []
+    for cell in nbformat.read(str(path), as_version=4).cells:
+        for out in cell.get("outputs", []):
+            if out.get("ename") in ("CellTimeoutError", "NotebookTimeout"):
+                notes.append("a cell ran out of time" if out["ename"] == "CellTimeoutError"
+                             else "the notebook ran out of time")
+            elif out.get("output_type") == "stream" and str(out.get("text", "")).startswith("The kernel ignored"):
+                notes.append("the kernel ignored an interrupt and was restarted")
+            elif out.get("output_type") == "stream" and str(out.get("text", "")).startswith("[output of"):
+                notes.append("output cut to the size limit")
+    return sorted(set(notes))
+
+
+def grade(root: Path, names, export_to: str = "grades.csv", force: bool = False,
+          jobs: int | None = None, unsafe: bool = False) -> int:
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    from grading import sandbox
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.plugins import CsvExportPlugin
 
+    if not unsafe:
+        ok, why = sandbox.sandbox_works()
+        if not ok:
+            print(f"make grade runs every submission in a bubblewrap sandbox, and none can be made here: {why}.\n"
+                  "Install it with `apt-get install bubblewrap` (Debian/Ubuntu), or grade WITHOUT a sandbox - "
+                  "student code then runs with your rights - with `make grade UNSAFE=1` "
+                  "(tools/course_admin.py grade --unsafe-no-sandbox).", file=sys.stderr)
+            return 2
     api = load_api(root)
     pairs = submissions(root, names)
     if not pairs:
         print(f"nothing to grade: no submitted/<student>/<assignment>/ folders under {root}")
     assignments = sorted({a for a, _ in pairs})
     # autograde restores the tests from the gradebook: generate (idempotent) any assignment the
-    # gradebook does not know yet, e.g. on a fresh clone.
+    # gradebook does not know yet, e.g. on a fresh clone. Students are created here, serially,
+    # so that the workers below only add rows of their own student.
     with Gradebook(api.coursedir.db_url, api.course_id) as gb:
         known = {a.name for a in gb.assignments}
     for name in assignments:
@@ -108,28 +183,35 @@ def grade(root: Path, names, export_to: str = "grades.csv", force: bool = False)
             if not result["success"]:
                 print(result.get("error", ""), file=sys.stderr)
                 return 1
-
-    report = []
+    by_student: dict = {}
     for name, student in pairs:
-        result = api.autograde(name, student, force=force, create=True)
-        if result["success"]:
-            report.append((name, student, "graded", ""))
-        else:
-            text = (result.get("log") or "") + "\n" + (result.get("error") or "")
-            report.append((name, student, "failed", _failure_reason(text)))
-    for name in assignments:
-        result = api.generate_feedback(name, force=True)
-        if not result["success"]:
-            print(f"feedback for {name}: {result.get('error', '')}", file=sys.stderr)
+        by_student.setdefault(student, []).append(name)
+    with Gradebook(api.coursedir.db_url, api.course_id) as gb:
+        for student in by_student:
+            gb.update_or_create_student(student)
+
+    secret = _secret(root)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    report = []
+    if jobs == 1 or len(by_student) <= 1:
+        for student, todo in by_student.items():
+            report += _grade_student(root, student, todo, secret, unsafe, force)
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_grade_student, root, student, todo, secret, unsafe, force)
+                       for student, todo in by_student.items()]
+            for future in futures:
+                report += future.result()
+    report.sort()
 
     with Gradebook(api.coursedir.db_url, api.course_id) as gb:
         scores = {}
-        for name, student, status, _ in report:
+        for name, student, *_ in report:
             try:
                 sub = gb.find_submission(name, student)
                 scores[(name, student)] = (sub.score, sub.max_score)
             except MissingEntry:
-                scores[(name, student)] = (0.0, None)
+                scores[(name, student)] = (0.0, gb.find_assignment(name).max_score)
         out = Path(export_to)
         if not out.is_absolute():
             out = root / out
@@ -138,21 +220,21 @@ def grade(root: Path, names, export_to: str = "grades.csv", force: bool = False)
     (root / "autograded").mkdir(exist_ok=True)
     with open(root / "autograded" / "grading-report.csv", "w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["assignment", "student_id", "status", "score", "max_score", "note"])
-        for name, student, status, note in report:
+        writer.writerow(["assignment", "student_id", "score", "max_score", "status", "reason", "seconds"])
+        for name, student, status, reason, seconds in report:
             score, max_score = scores[(name, student)]
-            writer.writerow([name, student, status, score if status == "graded" else 0.0, max_score, note])
+            writer.writerow([name, student, score, max_score, status, reason, seconds])
 
-    print(f"{'assignment':<28}{'student':<16}{'score':>8}  note")
-    for name, student, status, note in report:
+    print(f"{'assignment':<28}{'student':<16}{'score':>8}  {'status':<16}reason")
+    for name, student, status, reason, _ in report:
         score, max_score = scores[(name, student)]
-        shown = f"{score:g}/{max_score:g}" if status == "graded" and max_score else "0"
-        print(f"{name:<28}{student:<16}{shown:>8}  {note}")
-    failed = sum(1 for r in report if r[2] == "failed")
-    print(f"graded {len(report) - failed} of {len(report)} submissions; grades in {out}; "
+        print(f"{name:<28}{student:<16}{f'{score:g}/{max_score:g}':>8}  {status:<16}{reason}")
+    attention = sum(1 for r in report if r[2] != "graded")
+    print(f"graded {len(report)} submissions with {jobs} job(s)"
+          f"{' WITHOUT a sandbox' if unsafe else ' in sandboxes'}; grades in {out}; "
           f"report in {root / 'autograded' / 'grading-report.csv'}")
-    if failed:
-        print(f"{failed} submission(s) could not be graded and count as 0 (reasons above)")
+    if attention:
+        print(f"{attention} submission(s) need attention (reasons above)")
     return 0
 
 
@@ -163,7 +245,11 @@ def main(argv=None) -> int:
     parser.add_argument("--root", type=Path, default=REPO, help="course directory (default: the repository)")
     parser.add_argument("--to", default="grades.csv", help="grade export file (grade only)")
     parser.add_argument("--force", action="store_true",
-                        help="grade again submissions that were already autograded (grade only)")
+                        help="(kept for compatibility: every run grades every submission again)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="submissions graded at once (grade only; default: number of cores)")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="grade WITHOUT the bubblewrap sandbox: student code runs with your rights")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     unknown = [a for a in args.assignments if args.command == "release" and not (root / "solutions" / a).is_dir()]
@@ -172,7 +258,7 @@ def main(argv=None) -> int:
     if args.command == "release":
         names = args.assignments or [a for a in ASSIGNMENTS if (root / "solutions" / a).is_dir()]
         return release(root, names)
-    return grade(root, args.assignments, args.to, args.force)
+    return grade(root, args.assignments, args.to, args.force, args.jobs, args.unsafe_no_sandbox)
 
 
 if __name__ == "__main__":
