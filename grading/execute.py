@@ -23,6 +23,8 @@ import tempfile
 import time
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_async
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, Unicode
@@ -51,7 +53,7 @@ class SandboxKernelManager(AsyncKernelManager):
         if self.unsafe:
             return kernel
         # written by now (0600, root's): the kernel runs as nobody and must read it
-        os.chown(self.connection_file, sandbox.NOBODY, sandbox.NOBODY)
+        os.chown(self.connection_file, sandbox.sandbox_uid(), sandbox.sandbox_uid())
         return sandbox.bwrap_argv(self.workdir, self.conndir) + kernel
 
 
@@ -74,7 +76,7 @@ class SandboxExecute(Execute):
         for d in (self._workdir, self._conndir):
             for base, dirs, files in os.walk(d):
                 for name in [base] + [os.path.join(base, f) for f in dirs + files]:
-                    os.chown(name, sandbox.NOBODY, sandbox.NOBODY)
+                    os.chown(name, sandbox.sandbox_uid(), sandbox.sandbox_uid())
         self._deadline = time.monotonic() + self.notebook_timeout
         self._output_total = 0
         self._ran = []  # sources of the cells run so far, replayed after a kernel restart
@@ -121,12 +123,22 @@ class SandboxExecute(Execute):
         original = cell.source
         if check is not None:
             cell.source = check.source
+        died = False
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            died = True
+        except CellTimeoutError:  # no output came after the interrupt: a kernel ignoring SIGINT
+            cell.outputs.append(verdicts.error_output("CellTimeoutError", "the cell did not finish in time"))
         finally:
             cell.source = original
         timed_out = any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs)
-        if timed_out and not self._responsive():
+        if died:
+            cell.outputs.append(verdicts.error_output("DeadKernelError", "this cell ended the kernel"))
+            self._restart_and_replay()
+            cell.outputs.append(verdicts.stream_note(
+                "The kernel died: it was restarted and the cells before this one run again."))
+        elif timed_out and not self._responsive():
             self._restart_and_replay()
             cell.outputs.append(verdicts.stream_note(
                 "The kernel ignored the interrupt: it was restarted and the cells before this one run again."))
@@ -148,7 +160,12 @@ class SandboxExecute(Execute):
         from jupyter_core.utils import run_sync
 
         async def restart():
-            await self._async_cleanup_kernel()
+            try:
+                self.kc.stop_channels()
+                await ensure_async(self.km.shutdown_kernel(now=True))
+            except Exception:  # already dead
+                pass
+            self.create_kernel_manager()
             await self.async_start_new_kernel()
             await self.async_start_new_kernel_client()
             for source in self._ran:
@@ -157,9 +174,6 @@ class SandboxExecute(Execute):
                     break
                 await self.kc.execute_interactive(source, output_hook=lambda msg: None,
                                                   timeout=min(self.timeout or left, left))
-        self.km = None
-        self.kc = None
-        self.create_kernel_manager()
         run_sync(restart)()
 
     # -- output caps ------------------------------------------------------------------------

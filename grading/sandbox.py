@@ -1,6 +1,6 @@
 """A bubblewrap sandbox for one submission's Python kernel (docs/instructors.md, "The sandbox").
 
-The kernel of a graded notebook runs as `nobody` (uid 65534) in its own user, PID, network,
+The kernel of a graded notebook runs as an unprivileged uid (60000 + grader pid % 5000) in its own user, PID, network,
 IPC and UTS namespaces. It sees a read-only copy of the system and of the Python environment
 (and nnlib), a private /tmp, and one writable directory holding a copy of the notebook and the
 assignment's released files. The checkout, the solutions, the gradebook, other students'
@@ -22,6 +22,12 @@ from pathlib import Path
 import nnlib
 
 NOBODY = 65534
+
+
+def sandbox_uid() -> int:
+    """The uid a sandbox runs as: one per grading process, so that the process limit of
+    one submission (a fork bomb) is not shared with the one graded beside it."""
+    return 60000 + os.getpid() % 5000
 HOME = "/home/student"
 
 
@@ -98,7 +104,8 @@ def bwrap_argv(workdir: str, conndir: str, limits: Limits = Limits()) -> list[st
              # one BLAS thread per kernel: grading runs several kernels at once
              "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
              "--setenv", "MKL_NUM_THREADS", "1"]
-    drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+    uid = sandbox_uid()
+    drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
             "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
     return argv + ["--"] + drop + limits.prlimit_args()
 
@@ -127,12 +134,12 @@ def sandbox_works() -> tuple[bool, str]:
         os.mkdir(conn)
         os.chmod(tmp, 0o755)
         for d in (work, conn):
-            os.chown(d, NOBODY, NOBODY)
+            os.chown(d, sandbox_uid(), sandbox_uid())
         argv = bwrap_argv(work, conn) + [sys.executable, "-c", "import os, nnlib; print(os.getuid())"]
         try:
             proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return False, f"bwrap could not start: {exc}"
-        if proc.returncode != 0 or proc.stdout.strip() != str(NOBODY):
+        if proc.returncode != 0 or proc.stdout.strip() != str(sandbox_uid()):
             return False, f"bwrap failed: {(proc.stderr or proc.stdout).strip()[:300]}"
     return True, ""

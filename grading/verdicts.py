@@ -195,7 +195,7 @@ class Session:
     def judge(self, running: Running, cell) -> None:
         """Replace the cell's outputs by the trusted verdict."""
         notes = [o for o in cell.outputs if o.output_type == "stream" and o.get("name") == "stdout"
-                 and str(o.get("text", "")).startswith(("[output of", "The kernel ignored"))]
+                 and str(o.get("text", "")).startswith(("[output of", "The kernel ignored", "The kernel died"))]
         try:
             if running.check.rules is not None:
                 running.check.rules(self.answers)

@@ -145,6 +145,8 @@ def _notebook_notes(root: Path, student: str, name: str) -> list:
                              else "the notebook ran out of time")
             elif out.get("output_type") == "stream" and str(out.get("text", "")).startswith("The kernel ignored"):
                 notes.append("the kernel ignored an interrupt and was restarted")
+            elif out.get("output_type") == "stream" and str(out.get("text", "")).startswith("The kernel died"):
+                notes.append("a cell ended the kernel, which was restarted")
             elif out.get("output_type") == "stream" and str(out.get("text", "")).startswith("[output of"):
                 notes.append("output cut to the size limit")
     return sorted(set(notes))
