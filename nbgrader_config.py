@@ -22,7 +22,8 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 # The gradebook holds the hidden tests once `generate_assignment` has run; it lives beside the
 # sources and is listed in .gitignore, so it never reaches the public repository.
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_ROOT, "gradebook.db")
+# `timeout`: a grading worker waits for another's write instead of failing (make grade JOBS=N).
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_ROOT, "gradebook.db") + "?timeout=60"
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

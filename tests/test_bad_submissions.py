@@ -13,6 +13,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -29,6 +30,7 @@ FULL = 9.0
 POINTS = {"test_activations": 2, "test_derivatives": 2, "test_logic_gates": 2,
           "test_network_function": 2, "test_count_params": 1}
 LEAK = "LEAKED-" + "7f3a"          # printed by hostile code only when it succeeds
+SAY_LEAK = "'LEAKED-' + '7f3a'"    # how the hostile code spells it, so its source holds no marker
 PORT = 8931                        # a listener of the test (task port range 8900-8999)
 
 pytestmark = pytest.mark.slow
@@ -73,7 +75,7 @@ def kinds(root: Path):
                     root / "submitted" / "good" / A / f"{A}.ipynb", root / ".grading-secret"]
     read_all = "\n".join(f"""
 try:
-    print({LEAK!r}, open({str(p)!r}, 'rb').read()[:40])
+    print({SAY_LEAK}, open({str(p)!r}, 'rb').read()[:40])
 except Exception as exc:
     print('denied', type(exc).__name__)""" for p in secret_paths)
     # the sigmoid that ignores lam also makes sigmoid_prime(xi, lam) wrong: two parts lost
@@ -107,16 +109,16 @@ except Exception as exc:
                              ""),
         "reads_secrets": (with_cell(read_all), FULL, ""),
         "reads_host_env": (with_cell(f"import os\nfor p in os.listdir('/proc'):\n    try:\n        t = open(f'/proc/{{p}}/environ', 'rb').read()\n"
-                                     f"        if b'PATH' in t and b'/root' in t: print({LEAK!r}, p)\n    except Exception: pass"), FULL, ""),
+                                     f"        if b'PATH' in t and b'/root' in t: print({SAY_LEAK}, p)\n    except Exception: pass"), FULL, ""),
         "writes_gradebook": (with_cell(f"import os\nfor p in [{str(root / 'gradebook.db')!r}]:\n    try:\n"
-                                       f"        open(p, 'wb').write(b'x'); print({LEAK!r})\n    except Exception as e: print('denied', e)"), FULL, ""),
-        "overwrites_other": (with_cell(f"try:\n    open({str(root / 'submitted' / 'good' / A / (A + '.ipynb'))!r}, 'w').write('{{}}'); print({LEAK!r})\n"
+                                       f"        open(p, 'wb').write(b'x'); print({SAY_LEAK})\n    except Exception as e: print('denied', e)"), FULL, ""),
+        "overwrites_other": (with_cell(f"try:\n    open({str(root / 'submitted' / 'good' / A / (A + '.ipynb'))!r}, 'w').write('{{}}'); print({SAY_LEAK})\n"
                                        "except Exception as e: print('denied', e)"), FULL, ""),
         "deletes_course": (with_cell(f"import shutil\nshutil.rmtree({str(root)!r}, ignore_errors=True)\n"
                                      f"shutil.rmtree('/work', ignore_errors=True)"), FULL, ""),
-        "writes_outside": (with_cell(f"for p in ['/tmp/{LEAK}', {str(root / LEAK)!r}, '/root/{LEAK}']:\n    try:\n"
+        "writes_outside": (with_cell(f"for d in ['/tmp/', {str(root) + '/'!r}, '/root/']:\n    p = d + {SAY_LEAK}\n    try:\n"
                                      f"        open(p, 'w').write('x')\n    except Exception: pass"), FULL, ""),
-        "network": (with_cell(f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {PORT}), timeout=3).sendall(b'{LEAK}')\n"
+        "network": (with_cell(f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {PORT}), timeout=3).sendall(({SAY_LEAK}).encode())\n"
                               "except Exception as e: print('no network', e)"), FULL, ""),
         "memory_hog": (with_cell("try:\n    x = bytearray(4 * 1024 ** 3)\nexcept MemoryError:\n    print('memory limit')"), FULL, ""),
         "detached_children": (with_cell(f"import subprocess\nfor _ in range(50):\n"
@@ -279,10 +281,22 @@ def test_feedback_has_no_hidden_tests_and_is_small(graded):
     assert pages
     for page in pages:
         text = page.read_text(errors="replace")
-        assert "HIDDEN TESTS" not in text and "default_rng" not in text and "__ffnn_probe" not in text, page
+        assert "HIDDEN TESTS" not in text and "default_rng" not in text, page
+        assert not re.search(r"__ffnn_probe\('[0-9a-f]{32}'", text) and "float.fromhex(" not in text, page
         assert page.stat().st_size < 6_000_000, page
 
 
 def test_verdict_messages_reach_the_feedback(graded):
     page = next((graded["root"] / "feedback" / "transposed_weights").rglob("*.html")).read_text()
     assert "W1 transposed" in page
+
+
+@pytest.mark.parametrize("student, said", [
+    ("reads_secrets", "denied"), ("writes_gradebook", "denied"), ("overwrites_other", "denied"),
+    ("network", "no network"), ("memory_hog", "memory limit"), ("fork_bomb", "process limit after"),
+    ("big_file", "file limit")])
+def test_hostile_code_ran_and_was_stopped_by_the_sandbox(graded, student, said):
+    """The attempts really ran (their outputs are in the autograded notebook) and failed."""
+    nb = nbformat.read(str(graded["root"] / "autograded" / student / A / f"{A}.ipynb"), as_version=4)
+    texts = [str(o.get("text", "")) for c in nb.cells for o in c.get("outputs", [])]
+    assert any(said in t for t in texts), (student, texts)
