@@ -48,7 +48,7 @@ class SandboxKernelManager(AsyncKernelManager):
         # Interrupts go as a control message: the kernel is in its own session, out of reach
         # of a signal sent to bwrap's process group.
         self.kernel_spec.interrupt_mode = "message"
-        kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
+        kernel = [sandbox.python(), "-m", "ipykernel_launcher", "-f", self.connection_file]
         kernel += list(extra_arguments or [])
         if self.unsafe:
             return kernel
@@ -146,6 +146,8 @@ class SandboxExecute(Execute):
             self._ran.append(check.source if check else cell.source)
         if check is not None:
             self._verdicts.judge(check, cell)
+        elif cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+            verdicts.hide_tests(cell)
         return cell, resources
 
     def _responsive(self) -> bool:

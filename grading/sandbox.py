@@ -48,6 +48,11 @@ class Limits:
                 f"--nofile={self.open_files}", "--core=0"]
 
 
+def python() -> str:
+    """This interpreter's path without `..` parts (they may name folders the sandbox lacks)."""
+    return os.path.abspath(sys.executable)
+
+
 def missing_tools() -> list[str]:
     """Names of the Debian packages the sandbox needs but this machine lacks."""
     missing = []
@@ -61,7 +66,7 @@ def missing_tools() -> list[str]:
 def python_roots() -> list[str]:
     """Directories the kernel's Python needs, read-only: the venv, its base interpreter, nnlib."""
     roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
-             os.path.realpath(os.path.dirname(sys.executable)),
+             os.path.realpath(os.path.dirname(python())),
              os.path.dirname(os.path.realpath(nnlib.__file__))}
     # /usr is bound whole anyway; a venv made from /usr/bin/python3 needs nothing more.
     return sorted(r for r in roots if not r.startswith("/usr/"))
@@ -97,7 +102,7 @@ def bwrap_argv(workdir: str, conndir: str, limits: Limits = Limits()) -> list[st
     argv += ["--bind", conndir, conndir, "--bind", workdir, HOME, "--chdir", HOME,
              "--clearenv",
              "--setenv", "HOME", HOME,
-             "--setenv", "PATH", os.path.dirname(sys.executable) + ":/usr/bin:/bin",
+             "--setenv", "PATH", os.path.dirname(python()) + ":/usr/bin:/bin",
              "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
              "--setenv", "MPLBACKEND", "agg",
              "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
@@ -135,7 +140,7 @@ def sandbox_works() -> tuple[bool, str]:
         os.chmod(tmp, 0o755)
         for d in (work, conn):
             os.chown(d, sandbox_uid(), sandbox_uid())
-        argv = bwrap_argv(work, conn) + [sys.executable, "-c", "import os, nnlib; print(os.getuid())"]
+        argv = bwrap_argv(work, conn) + [python(), "-c", "import os, nnlib; print(os.getuid())"]
         try:
             proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as exc:

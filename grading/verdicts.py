@@ -76,6 +76,8 @@ def _literal(value) -> str:
         return repr(value)
     if isinstance(value, float):
         return f"float.fromhex({value.hex()!r})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)) and not isinstance(value, np.ndarray):
         inner = ", ".join(_literal(v) for v in value)
         return f"[{inner}]" if isinstance(value, list) else f"({inner},)"
@@ -161,12 +163,18 @@ def grading_seed(secret: str, assignment: str, student: str) -> int:
 
 
 def answer_sources(nb) -> dict:
-    """grade_id -> source of the notebook's answer cells (the submitted text)."""
-    out = {}
+    """grade_id -> source of the notebook's answer cells (the submitted text); under
+    "__other__" the list of every other code cell's source (for rules that follow aliases)."""
+    out, other = {}, []
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
+        if cell.cell_type != "code":
+            continue
+        if meta.get("solution"):
             out[meta.get("grade_id")] = cell.source
+        else:
+            other.append(cell.source)
+    out["__other__"] = other
     return out
 
 
@@ -233,8 +241,22 @@ def read_results(outputs, nonce: str, expected: int) -> list:
     return values
 
 
+def hide_tests(cell) -> None:
+    """A test cell graded in the kernel: drop its hidden block and the source lines that
+    tracebacks quote, so the feedback shows neither."""
+    if "### BEGIN HIDDEN TESTS" in cell.source:
+        cell.source = _without_hidden(cell.source)
+    for out in cell.outputs:
+        if out.output_type == "error":
+            out.traceback = [f"{out.ename}: {out.evalue}"]
+
+
 def visible_part(source: str) -> str:
-    """The cell's source without a hidden-tests block (nothing hidden reaches feedback)."""
+    """The cell's source without a hidden-tests block, with a note on who grades it."""
+    return _without_hidden(source) + "\n# (graded at points drawn at grading time by the course's checks)"
+
+
+def _without_hidden(source: str) -> str:
     lines, keep, hidden = source.splitlines(), [], False
     for line in lines:
         if "### BEGIN HIDDEN TESTS" in line:
@@ -243,7 +265,7 @@ def visible_part(source: str) -> str:
             hidden = False
         elif not hidden:
             keep.append(line)
-    return "\n".join(keep).rstrip() + "\n# (graded at points drawn at grading time by the course's checks)"
+    return "\n".join(keep).rstrip()
 
 
 def error_output(ename: str, message: str) -> NotebookNode:

@@ -7,7 +7,7 @@ assignment text here, then run
     .venv/bin/python tools/build_solutions.py      # rewrite solutions/
     make release                                   # regenerate exercises/ with nbgrader
 
-The checking helpers that several cells share live in tools/checks/*.py and are copied into a
+The checking helpers that several cells share live in grading/cells/*.py and are copied into a
 read-only cell of the notebook (autograde restores that cell from the gradebook, so a student
 cannot weaken it). Assignment names and course-notebook links follow docs/design.md.
 """
@@ -21,13 +21,22 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKS = Path(__file__).resolve().parent / "checks"
+sys.path.insert(0, str(ROOT))
+from grading.verdicts import load_checks  # noqa: E402
+CHECKS = Path(__file__).resolve().parents[1] / "grading" / "cells"
 ASSIGNMENTS = ("neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
                "backprop-algorithm", "losses-and-classification")
 
 
 def _src(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
+
+
+def _without_hidden(src: str) -> str:
+    start, end = src.find("### BEGIN HIDDEN TESTS"), src.find("### END HIDDEN TESTS")
+    if start < 0:
+        return src
+    return (src[:start] + src[end + len("### END HIDDEN TESTS"):]).rstrip()
 
 
 class Builder:
@@ -72,8 +81,17 @@ class Builder:
         self._add(cell, grade_id)
 
     def tests(self, grade_id, points, src):
-        """A locked test cell worth `points`; ### BEGIN/END HIDDEN TESTS are removed on release."""
-        cell = nbformat.v4.new_code_cell(_src(src))
+        """A locked test cell worth `points`; ### BEGIN/END HIDDEN TESTS are removed on release.
+
+        When grading/<assignment>.py has a check for the cell, that check grades it outside
+        the student's kernel and the cell keeps only its visible tests.
+        """
+        src = _src(src)
+        if grade_id in load_checks(self.name):
+            src = _without_hidden(src) + (
+                f"\n# Graded by the checks in grading/{self.name.replace('-', '_')}.py, outside your notebook,"
+                "\n# at inputs drawn when your notebook is graded.")
+        cell = nbformat.v4.new_code_cell(src)
         cell.metadata.update(self._meta(grade_id, grade=True, solution=False, locked=True, points=points))
         cell.metadata["editable"] = False
         cell.metadata["deletable"] = False
