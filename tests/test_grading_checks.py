@@ -40,7 +40,10 @@ def verdict(assignment, grade_id, edits=(), extra="", student="s1", tamper=None)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and not meta.get("grade"):
-            exec(compile(cell.source, "<cell>", "exec"), ns)
+            try:  # as a kernel does: an error costs the cell, the next cells still run
+                exec(compile(cell.source, "<cell>", "exec"), ns)
+            except Exception:
+                pass
     session = verdicts.Session(assignment, student, "course-secret", nb)
     test_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
     running = session.probe_for(test_cell)
@@ -194,3 +197,25 @@ def test_decode_rejects_oversized_and_odd_values():
     with pytest.raises(ValueError):
         verdicts.decode({"passed": True})
     assert np.isnan(verdicts.decode({"shape": [], "hex": ["nan"]}))
+
+
+# ---- backprop-algorithm ---------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_forward", "test_backward", "test_train_epoch", "test_train_xor"])
+def test_backprop_algorithm_reference_passes(grade_id):
+    assert message(verdict("backprop-algorithm", grade_id)) is None
+
+
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_backward", ("backward", "dW[l] = ys[l].T @ dE_dxi", "dW[l] = dE_dxi.T @ ys[l]"), "transpose"),
+    ("test_backward", ("backward", "dE_dy = ys[-1] - d", "dE_dy = d - ys[-1]"), "sign is flipped"),
+    ("test_backward", ("backward", "dW[l] = ys[l].T @ dE_dxi", "dW[l] = ys[l].T @ dE_dxi / len(d)"), "averaged"),
+    ("test_train_epoch", ("train_epoch", "size = n if batch_size is None else batch_size", "size = n"), "batch_size=1"),
+    ("test_forward", ("forward", "ys.append(sigmoid(ys[-1] @ W_l + b_l))", "ys.append(sigmoid(ys[-1] @ W_l))"), "ys[1] is wrong"),
+])
+def test_backprop_algorithm_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("backprop-algorithm", grade_id, [edit])) or "")
+
+
+def test_backprop_algorithm_untrained_xor_fails():
+    edit = ("train_xor", "for epoch in range(4000):", "for epoch in range(0):")
+    assert "below 0.05" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
