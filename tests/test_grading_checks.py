@@ -219,3 +219,21 @@ def test_backprop_algorithm_mistakes_are_diagnosed(grade_id, edit, expected):
 def test_backprop_algorithm_untrained_xor_fails():
     edit = ("train_xor", "for epoch in range(4000):", "for epoch in range(0):")
     assert "below 0.05" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
+
+
+# ---- losses-and-classification --------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_softmax", "test_cross_entropy", "test_digits"])
+def test_losses_reference_passes(grade_id):
+    assert message(verdict("losses-and-classification", grade_id)) is None
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered", "ignore:invalid value")
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_softmax", ("softmax", "np.exp(xi - xi.max(axis=1, keepdims=True))", "np.exp(xi)"), "overflows"),
+    ("test_cross_entropy", ("cross_entropy", "return softmax(xi) - d", "return d - softmax(xi)"), "sign is flipped"),
+    ("test_cross_entropy", ("cross_entropy", "return float(-np.sum(d * np.log(y)))", "return float(np.sum(d * np.log(y)))"),
+     "minus sign"),
+    ("test_digits", ("digits", "for epoch in range(300):", "for epoch in range(1):"), "held-out digits"),
+])
+def test_losses_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("losses-and-classification", grade_id, [edit])) or "")
