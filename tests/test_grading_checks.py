@@ -237,3 +237,19 @@ def test_losses_reference_passes(grade_id):
 ])
 def test_losses_mistakes_are_diagnosed(grade_id, edit, expected):
     assert expected in (message(verdict("losses-and-classification", grade_id, [edit])) or "")
+
+
+# ---- expressive-power -----------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_xor_network", "test_truth_table_network", "test_relu_fit"])
+def test_expressive_power_reference_passes(grade_id):
+    assert message(verdict("expressive-power", grade_id)) is None
+
+
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_xor_network", ("xor_network", "b2 = np.array([-0.5])", "b2 = np.array([0.5])"), "XOR is [0, 1, 1, 0]"),
+    ("test_truth_table_network", ("truth_table_network", "b1 = 0.5 - rows.sum(axis=1)", "b1 = 1.5 - rows.sum(axis=1)"),
+     "your network is wrong"),
+    ("test_relu_fit", ("relu_fit", "b2 = np.array([values[0]])", "b2 = np.array([0.0])"), "must be at most"),
+])
+def test_expressive_power_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("expressive-power", grade_id, [edit])) or "")
