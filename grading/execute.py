@@ -152,10 +152,14 @@ class SandboxExecute(Execute):
 
     def _responsive(self) -> bool:
         from jupyter_core.utils import run_sync
+
+        async def ping():
+            await self.kc.execute_interactive("pass", store_history=False, timeout=5,
+                                              output_hook=lambda msg: None)
         try:
-            run_sync(self.kc.kernel_info)(reply=True, timeout=5)
+            run_sync(ping)()
             return True
-        except Exception:
+        except Exception:  # TimeoutError: still busy in the cell that ignored SIGINT
             return False
 
     def _restart_and_replay(self):
