@@ -172,3 +172,51 @@ def test_grading_without_a_sandbox_stops_and_names_the_package(tmp_path):
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert proc.returncode == 2
     assert "bubblewrap" in proc.stderr and "UNSAFE=1" in proc.stderr and "--unsafe-no-sandbox" in proc.stderr
+
+
+# ---- the sandboxed Execute step of autograde ---------------------------------------------------
+def execute(sources, tmp_path, **options):
+    """Run cells through SandboxExecute (no grade cells) and return their outputs."""
+    import nbformat
+    from grading.execute import SandboxExecute
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    SandboxExecute(**options).preprocess(nb, {"metadata": {"path": str(tmp_path)},
+                                              "nbgrader": {"assignment": "none", "student": "s"}})
+    return [[(o.output_type, o.get("ename"), o.get("text", "")) for o in c.outputs] for c in nb.cells]
+
+
+def test_a_kernel_ignoring_sigint_costs_only_its_cell(tmp_path):
+    outs = execute(["x = 41", "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.1)",
+                    "print(x + 1)"], tmp_path, timeout=4)
+    assert any(o[1] == "CellTimeoutError" for o in outs[1])
+    assert any("restarted" in o[2] for o in outs[1])
+    assert outs[2] == [("stream", None, "42\n")], "the cells before were not replayed"
+
+
+def test_an_interruptible_loop_is_not_restarted(tmp_path):
+    outs = execute(["x = 41", "while True:\n    pass", "print(x + 1)"], tmp_path, timeout=4)
+    assert [o[1] for o in outs[1]][:1] == ["KeyboardInterrupt"] and not any("restarted" in o[2] for o in outs[1])
+    assert outs[2] == [("stream", None, "42\n")]
+
+
+def test_a_dying_kernel_costs_only_its_cell(tmp_path):
+    outs = execute(["x = 41", "import os\nos._exit(3)", "print(x + 1)"], tmp_path, timeout=20)
+    assert any(o[1] == "DeadKernelError" for o in outs[1])
+    assert outs[2] == [("stream", None, "42\n")]
+
+
+def test_outputs_are_capped_with_a_note(tmp_path):
+    outs = execute(["print('x' * 2_000_000)", "for _ in range(8):\n    print('y' * 900_000, flush=True)"],
+                   tmp_path, timeout=60, max_output_bytes=1_000_000, max_notebook_output_bytes=5_000_000)
+    assert len(outs[0]) == 1 and "removed by the grader" in outs[0][0][2] and "per output" in outs[0][0][2]
+    kept = sum(len(o[2]) for o in outs[1] if "removed" not in o[2])
+    assert kept <= 5_000_000 and any("per notebook" in o[2] for o in outs[1])
+
+
+def test_the_notebook_clock_stops_the_remaining_cells(tmp_path):
+    outs = execute(["import time\ntime.sleep(2.5)", "time.sleep(2.5)", "print('late')"], tmp_path,
+                   timeout=30, notebook_timeout=4)
+    assert outs[2] and outs[2][0][1] == "NotebookTimeout"
