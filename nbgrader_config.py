@@ -6,6 +6,7 @@ The repository itself is the nbgrader course directory:
     exercises/<assignment>/<assignment>.ipynb   student version, made only by `make release`
     submitted/<student>/<assignment>/...        collected submissions (git-ignored)
     autograded/, feedback/, gradebook.db        grading state (git-ignored)
+    .intake/, .grading-secret                   repaired copies of submissions, seed of the points (git-ignored)
 
 Instructors run `make release` and `make grade` (tools/course_admin.py); the plain nbgrader
 commands work as well from the repository root. docs/instructors.md has the whole workflow.
@@ -55,8 +56,8 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Igno
 
 c.Autograde.autograde_preprocessors = [SandboxExecute, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-# Per-cell limit (an endless loop costs its cell) and per-notebook wall clock, in seconds.
-c.SandboxExecute.timeout = 120
+# The per-cell limit is Execute.timeout above (SandboxExecute inherits it); the whole notebook
+# has a wall clock too, in seconds. Outputs are capped in bytes, with a note where cut.
 c.SandboxExecute.notebook_timeout = 600
 c.SandboxExecute.max_output_bytes = 1_000_000
 c.SandboxExecute.max_notebook_output_bytes = 5_000_000

@@ -197,7 +197,7 @@ def graded(tmp_path_factory):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "solutions" / A, root / "solutions" / A)
     config = (REPO / "nbgrader_config.py").read_text()
-    (root / "nbgrader_config.py").write_text(config + "\nc.SandboxExecute.timeout = 10\n")
+    (root / "nbgrader_config.py").write_text(config + "\nc.Execute.timeout = 10\n")
     battery = kinds(root)
     for student, (content, _, _) in battery.items():
         folder = root / "submitted" / student / A
