@@ -2,14 +2,16 @@
 
     python tools/course_admin.py release [ASSIGNMENT ...]   regenerate exercises/ from solutions/
     python tools/course_admin.py grade   [ASSIGNMENT ...]   autograde submitted/, feedback, grades.csv
-                                       [--force]          ... grading already graded ones again
+                                       [--jobs N]         ... N students at once (default: every core)
+                                       [--unsafe-no-sandbox] ... without bubblewrap (student code runs as you)
 
 Both drive nbgrader through its Python API (nbgrader.apps.NbGraderAPI) with the course
 configuration in nbgrader_config.py of the course directory (`--root`, default: this
-repository). `grade` grades each submission on its own, so one broken notebook (not JSON, a
-kernel that dies, a timeout) costs that student the notebook and nothing else: the others
-are graded, and the broken ones are listed with the reason on screen and in
-autograded/grading-report.csv. The grades of everyone are exported to grades.csv.
+repository). `grade` copies each submission to .intake/ and repairs it there (grading/intake.py),
+autogrades it in a bubblewrap sandbox with marks decided by grading/<assignment>.py, and
+writes its feedback page; one broken notebook costs that student the notebook or the cell
+and nothing else. Every submission is listed with score, status, reason and seconds on
+screen and in autograded/grading-report.csv; everyone's grades go to grades.csv.
 """
 from __future__ import annotations
 
@@ -104,7 +106,7 @@ def _secret(root: Path) -> str:
     return path.read_text().strip()
 
 
-def _grade_student(root: Path, student: str, names, secret: str, unsafe: bool, force: bool):
+def _grade_student(root: Path, student: str, names, secret: str, unsafe: bool):
     """Grade one student's assignments (a worker process); report rows."""
     from grading.intake import take_in
     from traitlets.config import Config
@@ -152,80 +154,96 @@ def _notebook_notes(root: Path, student: str, name: str) -> list:
     return sorted(set(notes))
 
 
-def grade(root: Path, names, export_to: str = "grades.csv", force: bool = False,
-          jobs: int | None = None, unsafe: bool = False) -> int:
+_NO_SANDBOX = ("make grade runs every submission in a bubblewrap sandbox, and none can be made here: {why}.\n"
+               "Install it with `apt-get install bubblewrap` (Debian/Ubuntu), or grade WITHOUT a sandbox - "
+               "student code then runs with your rights - with `make grade UNSAFE=1` "
+               "(tools/course_admin.py grade --unsafe-no-sandbox).")
+
+
+def _prepare_gradebook(api, pairs) -> bool:
+    """Generate (idempotent) the assignments the gradebook lacks - autograde restores the tests
+    from it - and create the students, serially, so that the workers only add their own rows."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(api.coursedir.db_url, api.course_id) as gb:
+        known = {a.name for a in gb.assignments}
+    for name in sorted({a for a, _ in pairs} - known):
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result["success"]:
+            print(result.get("error", ""), file=sys.stderr)
+            return False
+    with Gradebook(api.coursedir.db_url, api.course_id) as gb:
+        for student in sorted({s for _, s in pairs}):
+            gb.update_or_create_student(student)
+    return True
+
+
+def _run_workers(root: Path, pairs, jobs: int, unsafe: bool) -> list:
+    """Report rows of every submission, each student's graded by one of `jobs` processes."""
     from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
-    from grading import sandbox
-    from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.plugins import CsvExportPlugin
-
-    if not unsafe:
-        ok, why = sandbox.sandbox_works()
-        if not ok:
-            print(f"make grade runs every submission in a bubblewrap sandbox, and none can be made here: {why}.\n"
-                  "Install it with `apt-get install bubblewrap` (Debian/Ubuntu), or grade WITHOUT a sandbox - "
-                  "student code then runs with your rights - with `make grade UNSAFE=1` "
-                  "(tools/course_admin.py grade --unsafe-no-sandbox).", file=sys.stderr)
-            return 2
-    api = load_api(root)
-    pairs = submissions(root, names)
-    if not pairs:
-        print(f"nothing to grade: no submitted/<student>/<assignment>/ folders under {root}")
-    assignments = sorted({a for a, _ in pairs})
-    # autograde restores the tests from the gradebook: generate (idempotent) any assignment the
-    # gradebook does not know yet, e.g. on a fresh clone. Students are created here, serially,
-    # so that the workers below only add rows of their own student.
-    with Gradebook(api.coursedir.db_url, api.course_id) as gb:
-        known = {a.name for a in gb.assignments}
-    for name in assignments:
-        if name not in known:
-            result = api.generate_assignment(name, force=True, create=True)
-            if not result["success"]:
-                print(result.get("error", ""), file=sys.stderr)
-                return 1
     by_student: dict = {}
     for name, student in pairs:
         by_student.setdefault(student, []).append(name)
-    with Gradebook(api.coursedir.db_url, api.course_id) as gb:
-        for student in by_student:
-            gb.update_or_create_student(student)
-
     secret = _secret(root)
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    report = []
     if jobs == 1 or len(by_student) <= 1:
-        for student, todo in by_student.items():
-            report += _grade_student(root, student, todo, secret, unsafe, force)
-    else:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_grade_student, root, student, todo, secret, unsafe, force)
-                       for student, todo in by_student.items()]
-            for future in futures:
-                report += future.result()
-    report.sort()
+        return sorted(row for student, todo in by_student.items()
+                      for row in _grade_student(root, student, todo, secret, unsafe))
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_grade_student, root, student, todo, secret, unsafe)
+                   for student, todo in by_student.items()]
+        return sorted(row for future in futures for row in future.result())
 
+
+def _export(api, root: Path, report, export_to: str):
+    """grades.csv through nbgrader's exporter; (score, max score) of each reported submission."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.plugins import CsvExportPlugin
+
+    out = Path(export_to) if Path(export_to).is_absolute() else root / export_to
+    scores = {}
     with Gradebook(api.coursedir.db_url, api.course_id) as gb:
-        scores = {}
         for name, student, *_ in report:
             try:
                 sub = gb.find_submission(name, student)
                 scores[(name, student)] = (sub.score, sub.max_score)
             except MissingEntry:
                 scores[(name, student)] = (0.0, gb.find_assignment(name).max_score)
-        out = Path(export_to)
-        if not out.is_absolute():
-            out = root / out
         CsvExportPlugin(to=str(out)).export(gb)
+    return scores, out
 
-    (root / "autograded").mkdir(exist_ok=True)
-    with open(root / "autograded" / "grading-report.csv", "w", newline="") as fh:
+
+def _write_report(root: Path, report, scores) -> Path:
+    path = root / "autograded" / "grading-report.csv"
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["assignment", "student_id", "score", "max_score", "status", "reason", "seconds"])
         for name, student, status, reason, seconds in report:
-            score, max_score = scores[(name, student)]
-            writer.writerow([name, student, score, max_score, status, reason, seconds])
+            writer.writerow([name, student, *scores[(name, student)], status, reason, seconds])
+    return path
+
+
+def grade(root: Path, names, export_to: str = "grades.csv", jobs: int | None = None,
+          unsafe: bool = False) -> int:
+    from grading import sandbox
+
+    if not unsafe:
+        ok, why = sandbox.sandbox_works()
+        if not ok:
+            print(_NO_SANDBOX.format(why=why), file=sys.stderr)
+            return 2
+    api = load_api(root)
+    pairs = submissions(root, names)
+    if not pairs:
+        print(f"nothing to grade: no submitted/<student>/<assignment>/ folders under {root}")
+    if not _prepare_gradebook(api, pairs):
+        return 1
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    report = _run_workers(root, pairs, jobs, unsafe)
+    scores, out = _export(api, root, report, export_to)
+    report_path = _write_report(root, report, scores)
 
     print(f"{'assignment':<28}{'student':<16}{'score':>8}  {'status':<16}reason")
     for name, student, status, reason, _ in report:
@@ -233,8 +251,7 @@ def grade(root: Path, names, export_to: str = "grades.csv", force: bool = False,
         print(f"{name:<28}{student:<16}{f'{score:g}/{max_score:g}':>8}  {status:<16}{reason}")
     attention = sum(1 for r in report if r[2] != "graded")
     print(f"graded {len(report)} submissions with {jobs} job(s)"
-          f"{' WITHOUT a sandbox' if unsafe else ' in sandboxes'}; grades in {out}; "
-          f"report in {root / 'autograded' / 'grading-report.csv'}")
+          f"{' WITHOUT a sandbox' if unsafe else ' in sandboxes'}; grades in {out}; report in {report_path}")
     if attention:
         print(f"{attention} submission(s) need attention (reasons above)")
     return 0
@@ -247,7 +264,7 @@ def main(argv=None) -> int:
     parser.add_argument("--root", type=Path, default=REPO, help="course directory (default: the repository)")
     parser.add_argument("--to", default="grades.csv", help="grade export file (grade only)")
     parser.add_argument("--force", action="store_true",
-                        help="(kept for compatibility: every run grades every submission again)")
+                        help="(accepted for compatibility: every run grades every submission again)")
     parser.add_argument("--jobs", type=int, default=None,
                         help="submissions graded at once (grade only; default: number of cores)")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
@@ -260,7 +277,7 @@ def main(argv=None) -> int:
     if args.command == "release":
         names = args.assignments or [a for a in ASSIGNMENTS if (root / "solutions" / a).is_dir()]
         return release(root, names)
-    return grade(root, args.assignments, args.to, args.force, args.jobs, args.unsafe_no_sandbox)
+    return grade(root, args.assignments, args.to, args.jobs, args.unsafe_no_sandbox)
 
 
 if __name__ == "__main__":
