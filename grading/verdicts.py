@@ -236,7 +236,7 @@ def read_results(outputs, nonce: str, expected: int) -> list:
             continue
         try:
             values.append(decode(item.get("value") if isinstance(item, dict) else None))
-        except (ValueError, TypeError, OverflowError):
+        except (ValueError, TypeError, OverflowError, RecursionError):
             raise Failed("the grader received malformed results from your notebook for this part") from None
     return values
 

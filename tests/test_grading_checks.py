@@ -253,3 +253,12 @@ def test_expressive_power_reference_passes(grade_id):
 ])
 def test_expressive_power_mistakes_are_diagnosed(grade_id, edit, expected):
     assert expected in (message(verdict("expressive-power", grade_id, [edit])) or "")
+
+
+def test_deeply_nested_results_score_zero():
+    def nest(outputs):
+        value = {"shape": [], "hex": ["0x0p+0"]}
+        for _ in range(5000):
+            value = {"seq": [value]}
+        outputs[0].data[verdicts.MIME]["results"][0] = {"value": value}
+    assert "malformed" in message(verdict("neurons", "test_count_params", tamper=nest))
