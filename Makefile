@@ -72,7 +72,7 @@ test-min:
 	.venv-min/bin/python -m pytest tests -p no:cacheprovider -o addopts="" -W "ignore::DeprecationWarning" \
 	    --ignore=tests/test_binder.py --ignore=tests/test_browser.py --ignore=tests/test_course.py \
 	    --ignore=tests/test_assignments.py --ignore=tests/test_nbgrader_roundtrip.py \
-	    --ignore=tests/test_bad_submissions.py \
+	    --ignore=tests/test_bad_submissions.py --ignore=tests/test_sandbox.py --ignore=tests/test_grading_checks.py \
 	    --ignore=tests/test_student_view.py --ignore=tests/test_hub.py --ignore=tests/test_deploy_config.py
 
 # Maintainers: after editing a course notebook, store its fresh outputs for nbval.
@@ -100,8 +100,12 @@ hub:
 release: $(STAMP_COURSE)
 	$(PY) tools/course_admin.py release $(ASSIGNMENTS)
 
+# JOBS: submissions graded at once (default: every core). UNSAFE=1 grades without the
+# bubblewrap sandbox (student code then runs with your rights; docs/instructors.md).
+JOBS ?=
+UNSAFE ?=
 grade: $(STAMP_COURSE)
-	$(PY) tools/course_admin.py grade $(ASSIGNMENTS)
+	$(PY) tools/course_admin.py grade $(if $(JOBS),--jobs $(JOBS),) $(if $(filter 1 yes true,$(UNSAFE)),--unsafe-no-sandbox,) $(ASSIGNMENTS)
 
 bench: $(STAMP_TEST)
 	@$(PY) -c "import torch" 2>/dev/null || echo "PyTorch is not installed: bench_sgd prints only nnlib's column (install a CPU build of torch, e.g. pip install -e '.[bench]', for the comparison)"

@@ -65,6 +65,8 @@ def make_course(tmp_path: Path, assignments, *, timeout=None, extra_config: str 
     os.chmod(exchange, 0o777)
     for name in assignments:
         shutil.copytree(REPO / "solutions" / name, root / "solutions" / name)
+    # the sandboxed execution and the trusted checks the configuration names
+    shutil.copytree(REPO / "grading", root / "grading", ignore=shutil.ignore_patterns("__pycache__"))
     lines = [
         "# the repository's course settings, with this directory as the course root",
         f"exec(compile(open({str(REPO / 'nbgrader_config.py')!r}).read(), 'nbgrader_config.py', 'exec'))",

@@ -15,6 +15,10 @@ from nbclient import NotebookClient
 
 from nbgrader_helpers import ASSIGNMENTS, REPO, ENV, make_course, normalised  # noqa: F401  (ENV sets PATH)
 
+import sys
+sys.path.insert(0, str(REPO))
+from grading.verdicts import load_checks  # noqa: E402
+
 
 COURSE_NOTEBOOKS = {"neurons": {"01", "02"}, "expressive-power": {"03"}, "gradient-descent": {"05"},
                     "backprop-by-hand": {"06"}, "backprop-algorithm": {"07"}, "losses-and-classification": {"08", "09"}}
@@ -50,12 +54,48 @@ def test_solution_has_intro_link_points_and_hidden_tests(name):
     assert graded and all(m["points"] > 0 and m["schema_version"] == 3 for m in graded)
     assert len({m["grade_id"] for m in metas}) == len(metas), "grade ids must be unique"
     code_tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-    assert any("### BEGIN HIDDEN TESTS" in c.source for c in code_tests)
+    checks = load_checks(name)
+    # the assignment tests more than it shows: hidden tests in a cell, or trusted checks
+    assert any("### BEGIN HIDDEN TESTS" in c.source for c in code_tests) or checks
+    for c in code_tests:
+        gid = c.metadata["nbgrader"]["grade_id"]
+        assert not (gid in checks and "### BEGIN HIDDEN TESTS" in c.source), f"{name}: {gid} is checked twice"
     for link in [part.split(")")[0] for part in nb.cells[0].source.split("](")[1:]]:
         target = (_notebook("solutions", name).parent / link).resolve()
         assert target.parent == REPO / "course" and target.is_file(), f"{name}: broken link {link}"
         # the links follow the notebook <-> assignment table of docs/design.md
         assert COURSE_NOTEBOOKS[name] & {target.name[:2]}, f"{name} links {target.name}"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_nbgrader_metadata_is_consistent(name):
+    """What the Create Assignment toolbar should leave behind; catches hand edits that break it."""
+    nb = nbformat.read(_notebook("solutions", name), as_version=4)
+    ids = [c.get("id") for c in nb.cells]
+    assert len(set(ids)) == len(ids), "cell ids must be unique"
+    for c in nb.cells:
+        meta = c.metadata.get("nbgrader")
+        if meta is None:
+            assert "### BEGIN SOLUTION" not in c.source and "### BEGIN HIDDEN TESTS" not in c.source, (
+                f"{name}: a cell with solution or test markers has no nbgrader metadata")
+            continue
+        gid = meta.get("grade_id", "")
+        assert gid and gid.replace("_", "").replace("-", "").isalnum(), f"{name}: bad grade id {gid!r}"
+        assert meta.get("schema_version") == 3
+        assert isinstance(meta.get("grade"), bool) and isinstance(meta.get("solution"), bool)
+        if meta["grade"]:
+            assert isinstance(meta.get("points"), (int, float)) and meta["points"] > 0, f"{name}/{gid}: points"
+        else:
+            assert "points" not in meta or not meta["points"], f"{name}/{gid}: points on an ungraded cell"
+        if meta["grade"] and not meta["solution"]:
+            assert meta.get("locked") and c.cell_type == "code", f"{name}/{gid}: a test cell must be locked code"
+        if meta["solution"]:
+            assert not meta.get("locked"), f"{name}/{gid}: an answer cell cannot be locked"
+            if c.cell_type == "code":
+                assert "### BEGIN SOLUTION" in c.source, f"{name}/{gid}: answer cell without a solution region"
+    # the checks of grading/<assignment>.py grade cells that exist
+    graded = {c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert set(load_checks(name)) <= graded, f"grading/{name}.py checks cells the notebook lacks"
 
 
 @pytest.mark.parametrize("name", ["expressive-power", "gradient-descent"])
@@ -122,7 +162,7 @@ def test_solutions_are_committed_with_outputs(name):
 def bbh():
     """The read-only helper cell of backprop-by-hand, run as a notebook would run it."""
     ns = {"__name__": "__main__"}
-    exec(compile((REPO / "tools" / "checks" / "backprop_by_hand.py").read_text(), "<helper cell>", "exec"), ns)
+    exec(compile((REPO / "grading" / "cells" / "backprop_by_hand.py").read_text(), "<helper cell>", "exec"), ns)
     return ns
 
 

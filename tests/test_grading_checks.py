@@ -1,0 +1,264 @@
+"""The trusted checks of grading/<assignment>.py on their own: the reference passes, each
+diagnosed mistake is caught with its message, and the verdict reads only this run's values.
+
+The kernel is simulated in-process: the notebook's code cells run in a namespace, the probe a
+check sends is executed there with IPython's display captured, and the captured outputs go
+through the same judging as in `make grade`.
+"""
+from __future__ import annotations
+
+import sys
+from unittest import mock
+
+import nbformat
+import numpy as np
+import pytest
+from nbformat import NotebookNode
+
+from nbgrader_helpers import REPO
+
+sys.path.insert(0, str(REPO))
+from grading import verdicts  # noqa: E402
+
+
+def _notebook(assignment, edits=(), extra=""):
+    """The solution notebook with (grade_id, old, new) edits and an extra code cell at the end."""
+    nb = nbformat.read(str(REPO / "solutions" / assignment / f"{assignment}.ipynb"), as_version=4)
+    for grade_id, old, new in edits:
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+        assert old in cell.source, (grade_id, old)
+        cell.source = cell.source.replace(old, new)
+    if extra:
+        nb.cells.insert(2, nbformat.v4.new_code_cell(extra))
+    return nb
+
+
+def verdict(assignment, grade_id, edits=(), extra="", student="s1", tamper=None):
+    """The outputs the trusted check writes into the test cell: [error] or [passed note]."""
+    nb = _notebook(assignment, edits, extra)
+    ns = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and not meta.get("grade"):
+            try:  # as a kernel does: an error costs the cell, the next cells still run
+                exec(compile(cell.source, "<cell>", "exec"), ns)
+            except Exception:
+                pass
+    session = verdicts.Session(assignment, student, "course-secret", nb)
+    test_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    running = session.probe_for(test_cell)
+    captured = []
+    with mock.patch("IPython.display.display", lambda obj, raw=False: captured.append(obj)):
+        exec(compile(running.source, "<probe>", "exec"), ns)
+    test_cell.outputs = [NotebookNode(output_type="display_data", data=d, metadata={}) for d in captured]
+    if tamper:
+        tamper(test_cell.outputs)
+    session.judge(running, test_cell)
+    return test_cell
+
+
+def message(cell):
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    return errors[0].evalue if errors else None
+
+
+# ---- neurons --------------------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_activations", "test_derivatives", "test_logic_gates",
+                                      "test_network_function", "test_count_params"])
+def test_neurons_reference_passes(grade_id):
+    cell = verdict("neurons", grade_id)
+    assert message(cell) is None and "passed" in cell.outputs[-1].text
+    assert "HIDDEN" not in cell.source and "float.fromhex" not in cell.source
+
+
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_network_function", ("network_function", "@ W1 + b1", "@ W1.T + b1"), "W1 transposed"),
+    ("test_derivatives", ("activations", "return lam * s * (1.0 - s)", "return s * (1.0 - s)"), "inner derivative lam"),
+    ("test_count_params", ("count_params", "n_in * n_out + n_out", "n_in * n_out"), "do not forget the biases"),
+    ("test_activations", ("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+                          "return 1 / (1 + np.exp(-lam * np.asarray(xi, dtype=float)))"), "overflows"),
+    ("test_logic_gates", ("logic_gates", "b_AND = np.array([1.0, 1.0]), -1.5", "b_AND = np.array([1.0, 1.0]), -0.5"), "AND"),
+])
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_neurons_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("neurons", grade_id, [edit])) or "")
+
+
+def test_neurons_other_algebraic_forms_pass():
+    edits = [("activations", "return 1.0 - np.tanh(np.asarray(xi, dtype=float)) ** 2",
+              "return 1.0 / np.cosh(np.asarray(xi, dtype=float)) ** 2"),
+             ("activations", "return lam * s * (1.0 - s)", "return lam * (s - s * s)")]
+    assert message(verdict("neurons", "test_derivatives", edits)) is None
+
+
+# ---- backprop-by-hand -----------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_sig_prime", "test_dE_dt_z", "test_dE_dw_out",
+                                      "test_dE_dt_hidden", "test_dE_dw_hidden"])
+def test_backprop_by_hand_reference_passes(grade_id):
+    assert message(verdict("backprop-by-hand", grade_id)) is None
+
+
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_dE_dt_z", ("dE_dt_z", "return 2 * (N - z) * N * (1 - N)", "return (N - z) * N * (1 - N)"), "factor 2"),
+    ("test_dE_dw_out", ("dE_dw_out", "return 2 * (N - z) * N * (1 - N) * o_1", "return 2 * (z - N) * N * (1 - N) * o_1"),
+     "sign is flipped"),
+    ("test_dE_dt_hidden", ("dE_dt_hidden", 'p["w_1z"] * o_1 * (1 - o_1)', 'p["w_1z"]'), "sigmoid derivative of hidden unit 1"),
+    ("test_dE_dt_z", ("dE_dt_z", "return 2 * (N - z) * N * (1 - N)", "return 2 * (N - z)"), "N (1 - N), is missing"),
+    ("test_sig_prime", ("sig_prime", "return sig(s) * (1.0 - sig(s))", "return s * (1 - s)"), "s (1 - s)"),
+])
+def test_backprop_by_hand_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("backprop-by-hand", grade_id, [edit])) or "")
+
+
+@pytest.mark.parametrize("extra, body", [
+    ("_E = error", "return (_E(dict(p, t_z=p['t_z'] + 1e-6), x, y, z) - _E(dict(p, t_z=p['t_z'] - 1e-6), x, y, z)) / 2e-6"),
+    ("from nnlib import backprop as _bp", "return _bp and 2 * (N - z) * N * (1 - N)"),
+    ("G = numeric_gradient", "return G(p, x, y, z)['t_z']"),
+    ("", "return globals()['err' + 'or'](p, x, y, z) * 0 + 2 * (N - z) * N * (1 - N)"),
+    ("", "h = 1e-6\n    a = forward(dict(p, t_z=p['t_z'] + h), x, y)[2]\n    return 2 * (N - z) * (a - N) / h"),
+])
+def test_backprop_by_hand_library_and_numerical_gradients_are_refused(extra, body):
+    edit = ("dE_dt_z", "return 2 * (N - z) * N * (1 - N)", body)
+    text = message(verdict("backprop-by-hand", "test_dE_dt_z", [edit], extra=extra)) or ""
+    assert "closed form" in text
+
+
+def test_backprop_by_hand_local_names_do_not_trip_the_rule():
+    edit = ("dE_dt_z", "return 2 * (N - z) * N * (1 - N)", "error = 2 * (N - z)\n    return error * N * (1 - N)")
+    assert message(verdict("backprop-by-hand", "test_dE_dt_z", [edit])) is None
+
+
+# ---- gradient-descent -----------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_descent_step", "test_behaviour", "test_steps_needed"])
+def test_gradient_descent_reference_passes(grade_id):
+    assert message(verdict("gradient-descent", grade_id)) is None
+
+
+def test_gradient_descent_behaviour_uses_notebook_05s_categories():
+    from grading.gradient_descent import behaviour
+
+    assert [behaviour(g) for g in (0.2, 0.5, 0.7, 0.8, 1.0, 1.3)] == [
+        "monotone", "one step", "overshooting", "overshooting", "ping-pong", "diverges"]
+    old = ("behaviour", 'return "overshooting"', 'return "ping-pong"')
+    assert "'overshooting'" in message(verdict("gradient-descent", "test_behaviour", [old]))
+
+
+def test_gradient_descent_step_mistakes():
+    inplace = ("descent_step", "g = np.asarray(g, dtype=float)", "g = np.asarray(g, dtype=float)\n    g *= 1.0")
+    assert message(verdict("gradient-descent", "test_descent_step", [inplace])) is None
+    componentwise = ("descent_step", "g = g * (clip / norm)", "g = np.clip(g, -clip, clip)")
+    assert "whole gradient" in message(verdict("gradient-descent", "test_descent_step", [componentwise]))
+    mutates = ("descent_step", "return np.asarray(x, dtype=float) - gamma * g",
+               "x = np.asarray(x, dtype=float)\n    x -= gamma * g\n    return x")
+    assert "must not modify" in message(verdict("gradient-descent", "test_descent_step", [mutates]))
+
+
+# ---- the verdict reads only this run's values -----------------------------------------------
+def test_results_without_this_runs_nonce_score_zero():
+    def forge(outputs):
+        for out in outputs:
+            out.data[verdicts.MIME]["nonce"] = "0" * 32
+    assert "no results" in message(verdict("neurons", "test_count_params", tamper=forge))
+
+
+def test_a_second_result_with_the_nonce_scores_zero():
+    def duplicate(outputs):
+        outputs.append(NotebookNode(outputs[0]))
+    assert "no results" in message(verdict("neurons", "test_count_params", tamper=duplicate))
+
+
+def test_malformed_results_score_zero():
+    def break_it(outputs):
+        outputs[0].data[verdicts.MIME]["results"][0] = {"value": {"shape": [2], "hex": "not a list"}}
+    assert "malformed" in message(verdict("neurons", "test_count_params", tamper=break_it))
+
+
+def test_a_passed_flag_is_not_a_value():
+    def flag(outputs):
+        outputs[0].data[verdicts.MIME]["results"] = [{"passed": True}] * len(outputs[0].data[verdicts.MIME]["results"])
+    assert message(verdict("neurons", "test_count_params", tamper=flag))
+
+
+def test_points_are_reproducible_per_student_and_differ_between_students():
+    nb = _notebook("neurons")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_network_function")
+
+    def points(student):
+        running = verdicts.Session("neurons", student, "course-secret", nb).probe_for(cell)
+        return [p.source() for p in running.probes]
+
+    assert points("alice") == points("alice")
+    assert points("alice") != points("bob")
+
+
+def test_decode_rejects_oversized_and_odd_values():
+    with pytest.raises(ValueError):
+        verdicts.decode({"shape": [verdicts.MAX_ITEMS + 1], "hex": ["0x0p+0"] * (verdicts.MAX_ITEMS + 1)})
+    with pytest.raises(ValueError):
+        verdicts.decode({"passed": True})
+    assert np.isnan(verdicts.decode({"shape": [], "hex": ["nan"]}))
+
+
+# ---- backprop-algorithm ---------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_forward", "test_backward", "test_train_epoch", "test_train_xor"])
+def test_backprop_algorithm_reference_passes(grade_id):
+    assert message(verdict("backprop-algorithm", grade_id)) is None
+
+
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_backward", ("backward", "dW[l] = ys[l].T @ dE_dxi", "dW[l] = dE_dxi.T @ ys[l]"), "transpose"),
+    ("test_backward", ("backward", "dE_dy = ys[-1] - d", "dE_dy = d - ys[-1]"), "sign is flipped"),
+    ("test_backward", ("backward", "dW[l] = ys[l].T @ dE_dxi", "dW[l] = ys[l].T @ dE_dxi / len(d)"), "averaged"),
+    ("test_train_epoch", ("train_epoch", "size = n if batch_size is None else batch_size", "size = n"), "batch_size=1"),
+    ("test_forward", ("forward", "ys.append(sigmoid(ys[-1] @ W_l + b_l))", "ys.append(sigmoid(ys[-1] @ W_l))"), "ys[1] is wrong"),
+])
+def test_backprop_algorithm_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("backprop-algorithm", grade_id, [edit])) or "")
+
+
+def test_backprop_algorithm_untrained_xor_fails():
+    edit = ("train_xor", "for epoch in range(4000):", "for epoch in range(0):")
+    assert "below 0.05" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
+
+
+# ---- losses-and-classification --------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_softmax", "test_cross_entropy", "test_digits"])
+def test_losses_reference_passes(grade_id):
+    assert message(verdict("losses-and-classification", grade_id)) is None
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered", "ignore:invalid value")
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_softmax", ("softmax", "np.exp(xi - xi.max(axis=1, keepdims=True))", "np.exp(xi)"), "overflows"),
+    ("test_cross_entropy", ("cross_entropy", "return softmax(xi) - d", "return d - softmax(xi)"), "sign is flipped"),
+    ("test_cross_entropy", ("cross_entropy", "return float(-np.sum(d * np.log(y)))", "return float(np.sum(d * np.log(y)))"),
+     "minus sign"),
+    ("test_digits", ("digits", "for epoch in range(300):", "for epoch in range(1):"), "held-out digits"),
+])
+def test_losses_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("losses-and-classification", grade_id, [edit])) or "")
+
+
+# ---- expressive-power -----------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_xor_network", "test_truth_table_network", "test_relu_fit"])
+def test_expressive_power_reference_passes(grade_id):
+    assert message(verdict("expressive-power", grade_id)) is None
+
+
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_xor_network", ("xor_network", "b2 = np.array([-0.5])", "b2 = np.array([0.5])"), "XOR is [0, 1, 1, 0]"),
+    ("test_truth_table_network", ("truth_table_network", "b1 = 0.5 - rows.sum(axis=1)", "b1 = 1.5 - rows.sum(axis=1)"),
+     "your network is wrong"),
+    ("test_relu_fit", ("relu_fit", "b2 = np.array([values[0]])", "b2 = np.array([0.0])"), "must be at most"),
+])
+def test_expressive_power_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("expressive-power", grade_id, [edit])) or "")
+
+
+def test_deeply_nested_results_score_zero():
+    def nest(outputs):
+        value = {"shape": [], "hex": ["0x0p+0"]}
+        for _ in range(5000):
+            value = {"seq": [value]}
+        outputs[0].data[verdicts.MIME]["results"][0] = {"value": value}
+    assert "malformed" in message(verdict("neurons", "test_count_params", tamper=nest))
