@@ -59,5 +59,8 @@ c.Autograde.autograde_preprocessors = [SandboxExecute, IgnorePattern, ClearMetad
 # The per-cell limit is Execute.timeout above (SandboxExecute inherits it); the whole notebook
 # has a wall clock too, in seconds. Outputs are capped in bytes, with a note where cut.
 c.SandboxExecute.notebook_timeout = 600
+# Each student's grading-time points derive from this secret (made on first use, git-ignored);
+# `make grade` and the formgrader both read it, so a regrade reproduces the marks.
+c.SandboxExecute.seed_secret_file = os.path.join(_ROOT, ".grading-secret")
 c.SandboxExecute.max_output_bytes = 1_000_000
 c.SandboxExecute.max_notebook_output_bytes = 5_000_000

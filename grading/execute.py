@@ -53,7 +53,7 @@ class SandboxKernelManager(AsyncKernelManager):
         if self.unsafe:
             return kernel
         # written by now (0600, root's): the kernel runs as nobody and must read it
-        os.chown(self.connection_file, sandbox.sandbox_uid(), sandbox.sandbox_uid())
+        sandbox.give(self.connection_file)
         return sandbox.bwrap_argv(self.workdir, self.conndir) + kernel
 
 
@@ -65,6 +65,8 @@ class SandboxExecute(Execute):
     max_output_bytes = Integer(1_000_000, help="bytes of one output kept").tag(config=True)
     max_notebook_output_bytes = Integer(5_000_000, help="bytes of all outputs kept").tag(config=True)
     seed_secret = Unicode("", help="course secret from which each student's grading seed is derived").tag(config=True)
+    seed_secret_file = Unicode("", help="file holding the course secret, made on first use; "
+                               "read when seed_secret is not given").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._scratch = tempfile.mkdtemp(prefix="ffnn-grade-")
@@ -76,13 +78,19 @@ class SandboxExecute(Execute):
         for d in (self._workdir, self._conndir):
             for base, dirs, files in os.walk(d):
                 for name in [base] + [os.path.join(base, f) for f in dirs + files]:
-                    os.chown(name, sandbox.sandbox_uid(), sandbox.sandbox_uid())
+                    sandbox.give(name)
         self._deadline = time.monotonic() + self.notebook_timeout
         self._output_total = 0
         self._ran = []  # sources of the cells run so far, replayed after a kernel restart
         info = resources.get("nbgrader", {})
+        secret = self.seed_secret
+        if not secret and self.seed_secret_file:  # nbgrader or the formgrader, not make grade
+            secret = verdicts.course_secret(self.seed_secret_file)
+        if not secret:
+            raise ValueError("SandboxExecute needs seed_secret or seed_secret_file: without a secret "
+                             "every student's grading points could be computed in advance")
         self._verdicts = verdicts.Session(info.get("assignment", ""), info.get("student", ""),
-                                          self.seed_secret, nb)
+                                          secret, nb)
         try:
             return super().preprocess(nb, resources, km)
         finally:

@@ -24,10 +24,31 @@ import nnlib
 NOBODY = 65534
 
 
+def privileged() -> bool:
+    """Grading as root (`make grade`): bwrap mounts as root and the kernel drops to its own
+    host uid. Otherwise (an instructor's server on a hub) bwrap makes an unprivileged user
+    namespace and the kernel runs as the grader's own uid, seen inside as 65534."""
+    return os.geteuid() == 0
+
+
 def sandbox_uid() -> int:
-    """The uid a sandbox runs as: one per grading process, so that the process limit of
-    one submission (a fork bomb) is not shared with the one graded beside it."""
-    return 60000 + os.getpid() % 5000
+    """The host uid a sandbox runs as: as root, one per grading process, so that the process
+    limit of one submission (a fork bomb) is not shared with the one graded beside it;
+    unprivileged, the grader's own uid (the only one a user namespace can map)."""
+    return 60000 + os.getpid() % 5000 if privileged() else os.geteuid()
+
+
+def uid_inside() -> int:
+    """The uid the kernel sees for itself."""
+    return sandbox_uid() if privileged() else NOBODY
+
+
+def give(path: str) -> None:
+    """Hand a file or directory to the sandbox's uid (a no-op when it already is ours)."""
+    if privileged():
+        os.chown(path, sandbox_uid(), sandbox_uid())
+
+
 HOME = "/home/student"
 
 
@@ -78,10 +99,12 @@ def bwrap_argv(workdir: str, conndir: str, limits: Limits = Limits()) -> list[st
     `workdir` becomes the kernel's home and working directory; `conndir` (the connection
     file and ipc sockets) is bound at the same path, so it must not be under the workdir.
     """
-    # No user namespace: bwrap runs as root to mount, and setpriv then drops to the host's
-    # uid 65534 with no capabilities. (Inside a user namespace uid 65534 would map back to
-    # root, which the kernel exempts from the process limit.)
-    argv = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+    # As root, no user namespace: bwrap mounts as root and setpriv then drops to a host uid of
+    # its own with no capabilities. (Inside a user namespace of root's, uid 65534 would map back
+    # to root, which the kernel exempts from the process limit.) Unprivileged, bwrap needs a user
+    # namespace; it maps the grader's uid, drops every capability and sets no_new_privs itself.
+    userns = [] if privileged() else ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+    argv = ["bwrap", *userns, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session",
             "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
     for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
@@ -111,7 +134,7 @@ def bwrap_argv(workdir: str, conndir: str, limits: Limits = Limits()) -> list[st
              "--setenv", "MKL_NUM_THREADS", "1"]
     uid = sandbox_uid()
     drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"] if privileged() else []
     return argv + ["--"] + drop + limits.prlimit_args()
 
 
@@ -139,12 +162,12 @@ def sandbox_works() -> tuple[bool, str]:
         os.mkdir(conn)
         os.chmod(tmp, 0o755)
         for d in (work, conn):
-            os.chown(d, sandbox_uid(), sandbox_uid())
+            give(d)
         argv = bwrap_argv(work, conn) + [python(), "-c", "import os, nnlib; print(os.getuid())"]
         try:
             proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return False, f"bwrap could not start: {exc}"
-        if proc.returncode != 0 or proc.stdout.strip() != str(sandbox_uid()):
+        if proc.returncode != 0 or proc.stdout.strip() != str(uid_inside()):
             return False, f"bwrap failed: {(proc.stderr or proc.stdout).strip()[:300]}"
     return True, ""

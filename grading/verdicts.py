@@ -156,6 +156,18 @@ def load_checks(assignment: str) -> dict:
     return dict(getattr(module, "CHECKS", {}))
 
 
+def course_secret(path) -> str:
+    """The course's grading secret, kept in `path` (git-ignored, the grader's only) and made on
+    first use: each student's points derive from it, so they cannot be computed in advance."""
+    import os
+    if not os.path.isfile(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+    with open(path) as fh:
+        return fh.read().strip()
+
+
 def grading_seed(secret: str, assignment: str, student: str) -> int:
     """The seed of a student's grading-time points: the same on every regrade."""
     digest = hashlib.sha256(f"{secret}\0{assignment}\0{student}".encode()).hexdigest()

@@ -5,6 +5,7 @@ without a sandbox unless told to grade unsafely.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -183,6 +184,7 @@ def execute(sources, tmp_path, **options):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    options.setdefault("seed_secret_file", str(tmp_path / "secret"))
     SandboxExecute(**options).preprocess(nb, {"metadata": {"path": str(tmp_path)},
                                               "nbgrader": {"assignment": "none", "student": "s"}})
     return [[(o.output_type, o.get("ename"), o.get("text", "")) for o in c.outputs] for c in nb.cells]
@@ -220,3 +222,62 @@ def test_the_notebook_clock_stops_the_remaining_cells(tmp_path):
     outs = execute(["import time\ntime.sleep(2.5)", "time.sleep(2.5)", "print('late')"], tmp_path,
                    timeout=30, notebook_timeout=4)
     assert outs[2] and outs[2][0][1] == "NotebookTimeout"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/python3").exists(),
+                    reason="needs root to run the probe as another user, and a system Python")
+def test_unprivileged_grader_gets_the_same_walls(monkeypatch):
+    """An instructor's own server on a hub grades as that (non-root) user: bwrap then makes a
+    user namespace itself. The kernel still has no capabilities, no network and sees neither
+    the checkout nor the host's /tmp. Probed as `nobody` with the system Python (the course's
+    venv under /root is not nobody's to run; a hub's /opt/ffnn is)."""
+    monkeypatch.setattr(sandbox, "privileged", lambda: False)
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 65534)
+    monkeypatch.setattr(sandbox, "python_roots", lambda: [])
+    tmp_path = Path(tempfile.mkdtemp(prefix="ffnn-sbx-unpriv-"))  # pytest's tmp_path is root's only
+    tmp_path.chmod(0o755)
+    work, conn = tmp_path / "work", tmp_path / "conn"
+    for d in (work, conn):
+        d.mkdir()
+        d.chmod(0o777)
+    (work / "released.txt").write_text("released\n")
+    with open(f"/tmp/{MARKER}-host-unpriv", "w") as fh:
+        fh.write("host /tmp")
+    code = f"""
+import os, socket
+print(os.getuid(), os.getcwd(), sorted(os.listdir('.')), os.path.exists({str(REPO / 'solutions')!r}))
+print(os.path.exists('/tmp/{MARKER}-host-unpriv'))
+print(int(open('/proc/self/status').read().split('CapEff:')[1].split()[0], 16))
+s = socket.socket(); s.settimeout(2)
+try:
+    s.connect(('127.0.0.1', {PORT})); print('CONNECTED')
+except OSError:
+    print('no network')
+"""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", PORT))
+    listener.listen()
+    try:
+        argv = ["runuser", "-u", "nobody", "--"] + sandbox.bwrap_argv(str(work), str(conn))
+        proc = subprocess.run(argv + ["/usr/bin/python3", "-c", code], capture_output=True, text=True, timeout=60)
+    finally:
+        listener.close()
+        os.unlink(f"/tmp/{MARKER}-host-unpriv")
+        shutil.rmtree(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"65534 {sandbox.HOME} ['released.txt'] False", "False", "0", "no network"]
+    assert "--unshare-user" in argv and "setpriv" not in argv
+
+
+def test_grading_without_a_secret_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="secret"):
+        execute(["x = 1"], tmp_path, seed_secret_file="")
+
+
+def test_the_secret_file_is_made_once_private_and_reused(tmp_path):
+    from grading.verdicts import course_secret
+    path = tmp_path / "secret"
+    first = course_secret(path)
+    assert len(first) == 64 and oct(path.stat().st_mode & 0o777) == "0o600"
+    assert course_secret(path) == first
