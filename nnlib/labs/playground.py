@@ -23,11 +23,10 @@ import warnings
 
 import numpy as np
 
-from ..backprop import gradients
 from ..datasets import features, make_dataset, train_test_split, truth_table
 from ..losses import loss_value, to_one_hot
 from ..network import Network
-from ..train import minibatches, train as nnlib_train
+from ..train import train as nnlib_train
 from .regression import REGRESSION_DATASETS, make_regression
 
 __all__ = ["Playground", "STATE_KEYS", "DEFAULTS", "parse_hidden", "parse_state", "WEIGHT_LIMIT"]
@@ -270,18 +269,15 @@ class Playground:
         batch = min(int(c["batch"]), len(self.F_train))
         d = self.targets(self.l_train)
         for _ in range(k):
-            if float(c["l1"]) > 0:
-                ok, message = self._epoch_with_l1(d, batch)
-            else:
-                # nnlib.train warns (ConvergenceWarning) when an epoch diverges and restores
-                # the weights; here that becomes a note.
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    history = nnlib_train(self.net, self.F_train, d, loss=self.loss_name,
-                                          gamma=float(c["gamma"]), epochs=1, batch_size=batch,
-                                          l2=float(c["l2"]), seed=self._shuffle_rng)
-                ok = history.status != "diverged"
-                message = str(caught[0].message) if caught else ""
+            # nnlib.train warns (ConvergenceWarning) when an epoch diverges and restores
+            # the weights; here that becomes a note.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                history = nnlib_train(self.net, self.F_train, d, loss=self.loss_name,
+                                      gamma=float(c["gamma"]), epochs=1, batch_size=batch,
+                                      l2=float(c["l2"]), l1=float(c["l1"]), seed=self._shuffle_rng)
+            ok = history.status != "diverged"
+            message = str(caught[0].message) if caught else ""
             if not ok:
                 self.diverged = True
                 self.notes.append(f"epoch {self.epoch + 1} diverged, so it was undone: lower γ "
@@ -292,31 +288,6 @@ class Playground:
             self.epoch += 1
             self._record()
         return True
-
-    def _epoch_with_l1(self, d, batch) -> tuple[bool, str]:
-        """One epoch of minibatch SGD on E + l2/2 |W|² + l1 |W|₁ (weights only, not biases),
-        the same shuffling and mean gradient as nnlib.train; undone if it diverges.
-
-        nnlib.train has no L1 term (yet), so the step is written here: the subgradient of
-        l1 |w| is l1 sign(w), which pulls every weight toward 0 by the same amount per step.
-        """
-        c = self.config
-        gamma, l1, l2 = float(c["gamma"]), float(c["l1"]), float(c["l2"])
-        saved = [p.copy() for p in self.net.params()]
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for idx in minibatches(len(self.F_train), batch, self._shuffle_rng):
-                _, g = gradients(self.net, self.F_train[idx], d[idx], self.loss_name, reduction="mean")
-                for W, b, gW, gb in zip(self.net.W, self.net.b, g.dW, g.db):
-                    W -= gamma * (gW + l2 * W + l1 * np.sign(W))
-                    b -= gamma * gb
-            finite = all(np.all(np.isfinite(p)) for p in self.net.params())
-            if finite:
-                finite = np.isfinite(self.losses()[0])
-        if not finite:
-            for p, old in zip(self.net.params(), saved):
-                p[...] = old
-            return False, f"the loss or a weight became inf/NaN with gamma={gamma:g}"
-        return True, ""
 
     def predict_classes(self, F) -> np.ndarray:
         """Class numbers for feature rows ``F``: output > 0.5 for two classes, else the argmax."""
