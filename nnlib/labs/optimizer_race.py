@@ -77,13 +77,13 @@ class OptimizerRaceLab(Lab):
             c[key] = widgets.Checkbox(value=key in DEFAULT_RACERS, description=label, indent=False,
                                       layout=widgets.Layout(width="100px"))
             row = [c[key]]
+            compact = dict(style={"description_width": "20px"}, layout=widgets.Layout(width="230px"))
             c[f"{key}_gamma"] = FloatLogSlider(value=0.1, base=10, min=-4, max=0, step=0.05, description="γ",
-                                               style={"description_width": "20px"}, readout_format=".3g")
+                                               readout_format=".3g", **compact)
             row.append(c[f"{key}_gamma"])
             for name, (lo, hi, step) in hyper.items():
                 c[f"{key}_{name}"] = FloatSlider(value=defaults[name], min=lo, max=hi, step=step,
-                                                 description=GREEK[name], style={"description_width": "20px"},
-                                                 readout_format=".4g")
+                                                 description=GREEK[name], readout_format=".4g", **compact)
                 row.append(c[f"{key}_{name}"])
             rows.append(widgets.HBox(row))
         c["shown"] = widgets.Play(value=60, min=0, max=60, interval=150, description="run")
