@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from ..descent import FUNCTIONS
 from ..optim import OPTIMIZERS, Optimizer, minimize
-from ._base import FigureView, FloatLogSlider, FloatSlider, IntSlider, Lab, button, fmt
+from ._base import FigureView, FloatLogSlider, FloatSlider, IntSlider, Lab, ShownSteps, button, fmt
 
 __all__ = ["OptimizerRaceLab", "optimizer_race", "RACERS", "COURSES"]
 
@@ -48,7 +48,7 @@ DEFAULT_RACERS = ("sgd", "momentum", "adam")
 DIVERGED = 1e6
 
 
-class OptimizerRaceLab(Lab):
+class OptimizerRaceLab(ShownSteps, Lab):
     """Optimisers racing on a 2D function, step by step.
 
     Controls (``lab.controls``): ``function``, ``x1``, ``x2`` (the start), ``steps``, one
@@ -118,18 +118,6 @@ class OptimizerRaceLab(Lab):
             self.set(**initial)
 
     # ----- actions ---------------------------------------------------------------------------
-    def step(self):
-        """Show one more step of every path (no-op at the end)."""
-        p = self.controls["shown"]
-        p.value = min(p.value + 1, p.max)
-        return self
-
-    def reset(self):
-        """Back to the start: no steps shown (press step or run to walk the paths)."""
-        self.controls["shown"].playing = False
-        self.controls["shown"].value = 0
-        return self
-
     def set(self, **values):
         """As :meth:`Lab.set`; a new ``function`` first loads its suggested start and settings,
         which the other keywords of the same call then override."""
@@ -192,10 +180,6 @@ class OptimizerRaceLab(Lab):
             c["shown"].max = int(c["steps"].value)
             c["shown"].value = int(c["steps"].value)
         self._update_text()
-
-    @property
-    def shown(self) -> int:
-        return int(self.controls["shown"].value)
 
     def rows(self, k: int | None = None) -> list[tuple]:
         """Table rows (racer, settings, step reached, f there, distance to the minimum) at step k."""
