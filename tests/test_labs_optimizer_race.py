@@ -53,6 +53,17 @@ def test_bowl_settings_are_those_of_notebook_10s_race(lab):
     assert lab.rows()[1][3] == pytest.approx(float(bowl(path[-1])))
 
 
+@pytest.mark.parametrize("course", sorted(COURSES))
+def test_suggested_settings_lie_on_the_sliders_grid(course):
+    """The browser snaps a slider's value to its grid and sends it back: a suggested value off
+    the grid would silently become another race once the widgets are shown."""
+    lab = optimizer_race(function=course)
+    for name, w in lab.controls.items():
+        if hasattr(w, "step") and isinstance(w.value, float):
+            k = (w.value - w.min) / w.step
+            assert abs(k - round(k)) < 1e-6, f"{course}: {name}={w.value} is off the grid {w.min} + k*{w.step}"
+
+
 def test_choosing_a_function_loads_its_suggested_settings_unless_given(lab):
     lab.controls["function"].value = "Rosenbrock"  # as the dropdown does
     assert (lab.controls["x1"].value, lab.controls["x2"].value) == (-1.5, 2.0)

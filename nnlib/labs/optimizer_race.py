@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from ..descent import FUNCTIONS
 from ..optim import OPTIMIZERS, Optimizer, minimize
-from ._base import FigureView, FloatLogSlider, FloatSlider, IntSlider, Lab, ShownSteps, button, fmt
+from ._base import FigureView, FloatSlider, IntSlider, Lab, ShownSteps, button, fmt
 
 __all__ = ["OptimizerRaceLab", "optimizer_race", "RACERS", "COURSES"]
 
@@ -44,6 +44,8 @@ RACERS = {
 GREEK = {"gamma": "γ", "mu": "μ", "rho": "ρ", "beta1": "β₁", "beta2": "β₂"}
 #: shown unless the call says otherwise: the three of the brief
 DEFAULT_RACERS = ("sgd", "momentum", "adam")
+#: the γ sliders' step (and smallest value)
+GAMMA_STEP = 0.0005
 #: a path whose f exceeds this is called diverged in the table (it may still be finite)
 DIVERGED = 1e6
 
@@ -78,8 +80,10 @@ class OptimizerRaceLab(ShownSteps, Lab):
                                       layout=widgets.Layout(width="100px"))
             row = [c[key]]
             compact = dict(style={"description_width": "20px"}, layout=widgets.Layout(width="230px"))
-            c[f"{key}_gamma"] = FloatLogSlider(value=0.1, base=10, min=-4, max=0, step=0.05, description="γ",
-                                               readout_format=".3g", **compact)
+            # linear, on a grid that holds every suggested γ: a log slider's front end snaps
+            # 0.09 to 10^-1.05 = 0.0891 and sends that back, changing the race behind our back
+            c[f"{key}_gamma"] = FloatSlider(value=0.1, min=GAMMA_STEP, max=1.0, step=GAMMA_STEP, description="γ",
+                                            readout_format=".4g", **compact)
             row.append(c[f"{key}_gamma"])
             for name, (lo, hi, step) in hyper.items():
                 c[f"{key}_{name}"] = FloatSlider(value=defaults[name], min=lo, max=hi, step=step,
