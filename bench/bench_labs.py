@@ -96,6 +96,11 @@ def main():
     add("XOR builder: v1 slider", alternate(xor, "v1", [1.0, 0.5, -0.5, 1.5]))
     perc = labs.perceptron(data="xor")  # XOR never converges: every press is a real step
     add("perceptron: step button (XOR)", lambda i: perc.buttons["step"].click())
+    race = labs.optimizer_race()  # SGD, momentum, Adam on the bowl, 60 steps
+    add("optimiser race: Adam γ slider (3 paths recomputed)", alternate(race, "adam_gamma", [0.3, 0.1, 0.05, 0.2]),
+        "<= 50 ms", lambda t: t <= 0.050)
+    add("optimiser race: step button", lambda i: race.reset() if i % 60 == 0 else race.step(),
+        "<= 50 ms", lambda t: t <= 0.050)
     act = labs.activation_explorer()
     add("activation explorer: b slider", alternate(act, "b", [0.0, 0.5, 1.0, -1.0]))
     add("activation explorer: λ slider", alternate(act, "lam", [1.0, 2.0, 4.0, 0.5]))

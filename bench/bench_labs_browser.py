@@ -64,6 +64,7 @@ NOTEBOOK_CELLS = [
     "labs.xor_builder()",
     "labs.activation_explorer()",
     "labs.perceptron()",
+    "labs.optimizer_race()",
 ]
 
 
@@ -94,6 +95,7 @@ CASES = [
     ("nnlib-xor-builder", "v1 slider", lambda p: slider(p, "nnlib-xor-builder", "v1")),
     ("nnlib-activation", "λ slider", lambda p: slider(p, "nnlib-activation", "lam")),
     ("nnlib-perceptron", "step button", lambda p: click(p, "nnlib-perceptron", "step")),
+    ("nnlib-optimizer-race", "Adam γ slider", lambda p: slider(p, "nnlib-optimizer-race", "adam_gamma")),
 ]
 
 

@@ -306,7 +306,7 @@ class Objective:
     """A named test function with its derivative; unpacks as ``f, df = FUNCTIONS[name]``.
 
     ``f`` and ``df`` work elementwise on arrays for the 1D functions (so a curve can be drawn
-    in one call) and on arrays of shape (..., 2) for the 2D one. ``x0`` and ``gamma`` are
+    in one call) and on arrays of shape (..., 2) for the 2D ones. ``x0`` and ``gamma`` are
     suggested starting values, ``xlim`` a plotting range, ``n`` the dimension of x.
     """
 
@@ -357,6 +357,17 @@ def _bowl2d_grad(x):
     return np.stack([2.0 * x[..., 0], 20.0 * x[..., 1]], axis=-1)
 
 
+def _rosenbrock(x):
+    x = np.asarray(x, dtype=np.float64)
+    return (1.0 - x[..., 0]) ** 2 + 100.0 * (x[..., 1] - x[..., 0] ** 2) ** 2
+
+
+def _rosenbrock_grad(x):
+    x = np.asarray(x, dtype=np.float64)
+    bend = x[..., 1] - x[..., 0] ** 2
+    return np.stack([-2.0 * (1.0 - x[..., 0]) - 400.0 * x[..., 0] * bend, 200.0 * bend], axis=-1)
+
+
 FUNCTIONS: dict[str, Objective] = {
     "square": Objective(
         "square", _square, _square_prime, 1, -4.0, 0.2, (-5.0, 5.0),
@@ -379,6 +390,11 @@ FUNCTIONS: dict[str, Objective] = {
         "f(x) = x1^2 + 10*x2^2, grad f = (2*x1, 20*x2): an elongated bowl for contour plots. "
         "Stable only for gamma < 0.1 (set by the steep x2 direction); near that bound the path "
         "zig-zags across the valley while crawling along x1."),
+    "rosenbrock": Objective(
+        "rosenbrock", _rosenbrock, _rosenbrock_grad, 2, np.array([-1.5, 2.0]), 0.001, (-2.0, 2.0),
+        "f(x) = (1 - x1)^2 + 100*(x2 - x1^2)^2 (Rosenbrock): a curved, nearly flat valley with "
+        "its minimum f = 0 at (1, 1). Steep walls force a small step, and along the valley's "
+        "floor plain descent then crawls; the classic race course for optimisers."),
 }
 
 

@@ -2,8 +2,9 @@
 
 A private JupyterLab (tests/browser/harness.py: a port in 8800-8899, random token, temporary
 root, runtime, config, data, settings and workspace directories) opens a copy of
-tests/browser/labs-demo.ipynb at 1400 x 900 and runs all cells. Then: the step-size preset
-and the boundary lab's step button change readout and picture; Play trains and Pause stops;
+tests/browser/labs-demo.ipynb at 1400 x 900 and runs all cells. Then: the step-size preset,
+the boundary lab's step button and the optimiser race's reset and step change readout and
+picture; Play trains and Pause stops;
 every lab's figures are shown at exactly their drawn size, nothing is clipped by the
 notebook column or cut, no text is under 10 px; the readouts are aligned tables; a click on
 a weight's line in the boundary picture picks that weight and the pointer on a unit
@@ -202,6 +203,29 @@ def test_lab_is_drawn_exactly_and_fits_the_column(page, lab):
     assert g["overflow"] == [] and g["scroll"] <= 0, f"{lab}: clipped on the right: {g['overflow'][:5]}"
     assert g["cut"] == [], f"{lab}: cut text: {g['cut']}"
     assert g["small"] == [], f"{lab}: text under 10 px: {g['small'][:5]}"
+
+
+def test_race_reset_and_step_walk_the_paths_in_an_aligned_table(page):
+    lab = page.locator(".nnlib-optimizer-race").first
+    readout = lab.locator(".nnlib-readout").first
+    image = lab.locator("img.nnlib-figure").first
+    lab.scroll_into_view_if_needed()
+    assert "Shown: step 60 of 60" in readout.inner_text()
+    lab.locator("button.nnlib-btn-reset").first.click()
+    page.wait_for_function("el => el.innerText.includes('step 0 of 60')", arg=readout.element_handle(),
+                           timeout=60_000)
+    before_png = image.screenshot(path=str(ARTIFACTS / "09-race-reset.png"))
+    lab.locator("button.nnlib-btn-step").first.click()
+    page.wait_for_function("el => el.innerText.includes('step 1 of 60')", arg=readout.element_handle(),
+                           timeout=60_000)
+    after_png = _wait_changed(lambda: image.screenshot(), before_png, what="the race's figure")
+    (ARTIFACTS / "09-race-step-1.png").write_bytes(after_png)
+    columns = page.evaluate("""() => {
+      const t = document.querySelector('.nnlib-optimizer-race .nnlib-table table.nnlib-tbl');
+      return [...t.rows].map(r => [...r.cells].map(c => Math.round(c.getBoundingClientRect().left)));
+    }""")
+    assert len(columns) == 4  # header + SGD, momentum, Adam
+    assert all(row == columns[0] for row in columns), f"race table columns not aligned: {columns}"
 
 
 @pytest.mark.parametrize("lab", ["neuron", "xor_builder"])

@@ -1,4 +1,4 @@
-"""What every lab promises, tested on all six: strict keywords, errors that fail loudly,
+"""What every lab promises, tested on all of them: strict keywords, errors that fail loudly,
 figures drawn at the size they are shown with text >= 10 px and labelled axes, a static
 picture for a notebook reopened without a kernel."""
 from __future__ import annotations
@@ -19,6 +19,7 @@ ENTRY_POINTS = {
     "xor_builder": (labs.xor_builder, {"v1": 0.5}),
     "activation_explorer": (labs.activation_explorer, {"lam": 2.0}),
     "perceptron": (labs.perceptron, {"gamma": 0.5}),
+    "optimizer_race": (labs.optimizer_race, {"adam_gamma": 0.1}),
 }
 
 

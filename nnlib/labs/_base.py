@@ -31,7 +31,7 @@ from traitlets import validate
 from ._play import FrameLoop
 from ._render import FigureView, PixelImage, PixelText, encode_png
 
-__all__ = ["FigureView", "FrameLoop", "Lab", "PixelImage", "PixelText", "STYLE", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
+__all__ = ["FigureView", "FrameLoop", "Lab", "ShownSteps", "PixelImage", "PixelText", "STYLE", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
            "FloatLogSlider", "BoundedIntText", "BoundedFloatText"]
 
 
@@ -371,6 +371,27 @@ class Lab:
 
     def _draw(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class ShownSteps:
+    """For a lab whose Play widget ``controls["shown"]`` counts the steps drawn of a
+    precomputed run (the step-size lab, the optimiser race): step, reset, and the count."""
+
+    def step(self):
+        """Show one more step (no-op at the end)."""
+        p = self.controls["shown"]
+        p.value = min(p.value + 1, p.max)
+        return self
+
+    def reset(self):
+        """Back to the start: no steps shown (press step or play to walk the run)."""
+        self.controls["shown"].playing = False
+        self.controls["shown"].value = 0
+        return self
+
+    @property
+    def shown(self) -> int:
+        return int(self.controls["shown"].value)
 
 
 def button(description: str, key: str, tooltip: str = "") -> widgets.Button:

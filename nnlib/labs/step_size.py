@@ -27,7 +27,7 @@ import numpy as np
 import ipywidgets as widgets
 
 from ..descent import FUNCTIONS, gradient_descent
-from ._base import FigureView, FloatSlider, IntSlider, Lab, button, fmt
+from ._base import FigureView, FloatSlider, IntSlider, Lab, ShownSteps, button, fmt
 
 __all__ = ["StepSizeLab", "step_size", "classify", "PRESETS", "VERDICTS"]
 
@@ -116,7 +116,7 @@ def theory_for_square(gamma: float) -> tuple[str, str]:
                  f"here 1 − 2γ = {fmt(r)}, |1 − 2γ| {'<' if abs(r) < 1 else ('=' if abs(r) == 1 else '>')} 1.")
 
 
-class StepSizeLab(Lab):
+class StepSizeLab(ShownSteps, Lab):
     """Gradient descent on a 1D function with presets for the deck's step sizes.
 
     Controls (``lab.controls``): ``function``, ``x0``, ``gamma``, ``steps``, ``clip``,
@@ -194,18 +194,6 @@ class StepSizeLab(Lab):
         self.set(**values)
         return self
 
-    def step(self):
-        """Show one more step of the trace (no-op at the end)."""
-        p = self.controls["shown"]
-        p.value = min(p.value + 1, p.max)
-        return self
-
-    def reset(self):
-        """Back to x0: no steps shown (press step or play to walk the trace)."""
-        self.controls["shown"].playing = False
-        self.controls["shown"].value = 0
-        return self
-
     # ----- state -----------------------------------------------------------------------------
     @property
     def objective(self):
@@ -237,10 +225,6 @@ class StepSizeLab(Lab):
     def xs(self) -> np.ndarray:
         """The iterates x_0 ... x_k of the whole trace, shape (k+1,)."""
         return self.trace.xs[:, 0]
-
-    @property
-    def shown(self) -> int:
-        return int(self.controls["shown"].value)
 
     def _update_text(self):
         tr, c = self.trace, self.controls

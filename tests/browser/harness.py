@@ -36,7 +36,7 @@ SERVER_START_TIMEOUT = 90  # seconds
 VIEWPORT = {"width": 1400, "height": 900}
 LAB_CLASSES = {"step_size": "nnlib-step-size", "decision_boundary": "nnlib-boundary", "neuron": "nnlib-neuron",
                "xor_builder": "nnlib-xor-builder", "activation_explorer": "nnlib-activation",
-               "perceptron": "nnlib-perceptron"}
+               "perceptron": "nnlib-perceptron", "optimizer_race": "nnlib-optimizer-race"}
 
 INSTRUMENT_JS = """() => {
   if (window.__nnlib) return;
