@@ -225,13 +225,13 @@ def test_instructor_opens_the_formgrader_in_a_browser_tab(hub, class_round_trip)
     """JupyterHub (4.1 and later) forbids framing any single-user page (frame-ancestors 'none'),
     so the formgrader panel inside JupyterLab stays blank; we keep that rule and the instructor
     opens the formgrader as a page of its own, after a password login, in Chromium."""
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
+    from test_browser import _require_browser, harness
 
     _require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(f"{hub.url}/hub/login")

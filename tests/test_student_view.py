@@ -117,14 +117,14 @@ def test_assignments_tab_answers_without_error(lab):
 def test_nbgrader_menu_and_assignments_tab_in_the_browser(lab):
     """What the student sees: the Nbgrader menu without instructor entries, and the Assignment
     List with its three sections and no error (the issue's "Error fetching courses!")."""
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
+    from test_browser import _require_browser, harness
 
     target, base, _data, _log = lab
     _require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(f"{base}/lab?token={TOKEN}")
