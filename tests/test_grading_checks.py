@@ -262,3 +262,25 @@ def test_deeply_nested_results_score_zero():
             value = {"seq": [value]}
         outputs[0].data[verdicts.MIME]["results"][0] = {"value": value}
     assert "malformed" in message(verdict("neurons", "test_count_params", tamper=nest))
+
+
+def test_losses_held_out_digits_never_enter_the_notebook():
+    """The notebook's kernel gets only the training digits; the held-out labels stay with the grader."""
+    from grading.losses_and_classification import held_out
+
+    nb = _notebook("losses-and-classification")
+    source = "\n".join(c.source for c in nb.cells)
+    assert "X_test" not in source and "labels_test" not in source
+    ns = {}
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    exec(compile(setup.source, "<setup>", "exec"), ns)
+    arrays = [v for k, v in ns.items() if isinstance(v, np.ndarray) and not k.startswith("__")]
+    assert sorted(len(a) for a in arrays) == [1297, 1297]
+    assert len(held_out()[0]) == 500
+
+
+def test_losses_digits_probe_sends_images_only():
+    nb = _notebook("losses-and-classification")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_digits")
+    running = verdicts.Session("losses-and-classification", "s1", "course-secret", nb).probe_for(cell)
+    assert [set(p.env) for p in running.probes] == [{"X"}]

@@ -1075,7 +1075,7 @@ def build_losses_and_classification() -> Builder:
            ("notebook 09, hands on", "09-hands-on.ipynb")],
           """
           You implement softmax and the categorical cross-entropy with its gradient, then train a
-          classifier for the 8x8 digits that must reach 90 % accuracy on held-out images.
+          classifier for the 8x8 digits that must reach 90 % accuracy on images it has never seen.
           """)
     b.locked("setup", """
     import os
@@ -1083,13 +1083,14 @@ def build_losses_and_classification() -> Builder:
     import numpy as np
     from nnlib.datasets import load_digits
 
-    X_digits, labels_digits = load_digits()
-    X_digits = X_digits / 16.0                      # pixel values 0..16 -> 0..1
-    _order = np.random.default_rng(0).permutation(len(X_digits))
-    train_idx, test_idx = _order[:1297], _order[1297:]
-    X_train, labels_train = X_digits[train_idx], labels_digits[train_idx]
-    X_test, labels_test = X_digits[test_idx], labels_digits[test_idx]   # held out: only the graders use these
-    print(X_train.shape, X_test.shape)
+    # Your training set: 1297 of the 1797 digits. The other 500 are held out by the graders
+    # and never enter this notebook; at grading time they pass only those images (never their
+    # labels) to your `predict`.
+    _X, _labels = load_digits()
+    _train = np.random.default_rng(0).permutation(len(_X))[:1297]
+    X_train, labels_train = _X[_train] / 16.0, _labels[_train]     # pixel values 0..16 -> 0..1
+    del _X, _labels, _train
+    print(X_train.shape)
     """)
     b.md("""
     ## 1. Softmax
@@ -1175,8 +1176,13 @@ def build_losses_and_classification() -> Builder:
     Write `train_classifier(X, labels)` that trains a classifier on `X_train`, `labels_train`
     (you may use your functions above, `nnlib`, or both) and returns whatever your
     `predict(model, X)` needs; `predict` returns one label 0..9 per row of `X`. The graders
-    measure the accuracy on the held-out `X_test`; it must be at least 0.90. Keep training
+    measure the accuracy on 500 held-out digits; it must be at least 0.90. Keep training
     under about 20 seconds.
+
+    What the threshold tests: that your training and prediction work on images the model has
+    not seen. It does not need a hidden layer: softmax regression (64 → 10, no hidden layer,
+    300 full-batch steps) already reaches 0.98 on the held-out digits, because these small
+    digits are nearly linearly separable. A 64-h-10 network is a fine exercise, not a requirement.
     """)
     b.answer("digits", """
     def train_classifier(X, labels):
@@ -1205,22 +1211,25 @@ def build_losses_and_classification() -> Builder:
     b.tests("test_digits", 3, """
     _pred = np.asarray(predict(model, X_train))
     assert _pred.shape == labels_train.shape, f"predict must return one label per row: shape {labels_train.shape}; got {_pred.shape}"
-    ### BEGIN HIDDEN TESTS
-    _acc = float(np.mean(np.asarray(predict(model, X_test)) == labels_test))
-    assert _acc >= 0.90, f"accuracy on the held-out digits is {_acc:.3f}; it must be at least 0.90"
-    print(f"held-out accuracy {_acc:.3f}")
-    ### END HIDDEN TESTS
     """)
     b.md("""
-    ## Explore (not graded): the confusion matrix
+    ## Explore (not graded): the confusion matrix on a validation split
 
-    Skipped while the notebook is graded (`NBGRADER_EXECUTION` is set).
+    Which digits does your classifier confuse? Counting on the training images would flatter it,
+    and the held-out digits are the graders'. So set aside the last 297 training images as a
+    validation set, train on the first 1000 and count on the validation images (rows: true
+    digit, columns: predicted digit). Skipped while the notebook is graded
+    (`NBGRADER_EXECUTION` is set).
     """)
     b.code("""
     if not os.environ.get("NBGRADER_EXECUTION"):
+        X_fit, labels_fit = X_train[:1000], labels_train[:1000]
+        X_val, labels_val = X_train[1000:], labels_train[1000:]
+        val_model = train_classifier(X_fit, labels_fit)
         confusion = np.zeros((10, 10), dtype=int)
-        for true, guess in zip(labels_train, predict(model, X_train)):
+        for true, guess in zip(labels_val, predict(val_model, X_val)):
             confusion[true, guess] += 1
+        print("validation accuracy:", np.trace(confusion) / len(X_val))
         print(confusion)
     """)
     return b
