@@ -200,7 +200,8 @@ def test_decode_rejects_oversized_and_odd_values():
 
 
 # ---- backprop-algorithm ---------------------------------------------------------------------
-@pytest.mark.parametrize("grade_id", ["test_forward", "test_backward", "test_train_epoch", "test_train_xor"])
+@pytest.mark.parametrize("grade_id", ["test_forward", "test_backward", "test_train_epoch", "test_train",
+                                      "test_train_xor", "test_online_vs_batch"])
 def test_backprop_algorithm_reference_passes(grade_id):
     assert message(verdict("backprop-algorithm", grade_id)) is None
 
@@ -217,8 +218,32 @@ def test_backprop_algorithm_mistakes_are_diagnosed(grade_id, edit, expected):
 
 
 def test_backprop_algorithm_untrained_xor_fails():
-    edit = ("train_xor", "for epoch in range(4000):", "for epoch in range(0):")
-    assert "below 0.05" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
+    edit = ("train", "W, b = train_epoch(X, d, W, b, gamma, batch_size)", "pass")
+    assert "does not train from the start" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
+
+
+def test_backprop_algorithm_hand_set_xor_weights_fail():
+    """A `train` that ignores its start and returns weights set by hand scores nothing."""
+    hand = ("W = [np.array([[6.0, -6.0], [-6.0, 6.0]]), np.array([[9.0], [9.0]])]; "
+            "b = [np.array([-3.0, -3.0]), np.array([-4.5])]")
+    edit = ("train", "W, b = train_epoch(X, d, W, b, gamma, batch_size)", hand)
+    assert "does not train from the start" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
+    assert "differs from the reference" in message(verdict("backprop-algorithm", "test_train", [edit]))
+
+
+def test_backprop_algorithm_in_place_train_epoch_passes():
+    edits = [("train_epoch", "    W = [w.copy() for w in W]\n    b = [v.copy() for v in b]\n", ""),
+             ("train_epoch", "return W, b", "return None")]
+    assert message(verdict("backprop-algorithm", "test_train_epoch", edits)) is None
+
+
+def test_backprop_algorithm_online_vs_batch_mistakes():
+    swapped = ("online_vs_batch", '(("batch", None), ("online", 1))', '(("batch", 1), ("online", None))')
+    assert "reaches E < 0.05 after" in message(verdict("backprop-algorithm", "test_online_vs_batch", [swapped]))
+    off_by_one = ("online_vs_batch", "next((k + 1 for", "next((k for")
+    assert message(verdict("backprop-algorithm", "test_online_vs_batch", [off_by_one])) is None  # one epoch is allowed
+    two_off = ("online_vs_batch", "next((k + 1 for", "next((k + 3 for")
+    assert "you report" in message(verdict("backprop-algorithm", "test_online_vs_batch", [two_off]))
 
 
 # ---- losses-and-classification --------------------------------------------------------------

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Object of typ
 CLI_ASSIGNMENT = "backprop-by-hand"
 WRITTEN = {"expressive-power": {"xor_explanation": 2}, "gradient-descent": {"clipping_explanation": 2}}
 TOTAL = {"neurons": 9, "expressive-power": 10, "gradient-descent": 8, "backprop-by-hand": 9,
-         "backprop-algorithm": 9, "losses-and-classification": 6}
+         "backprop-algorithm": 10, "losses-and-classification": 6}
 
 NNLIB_CELLS = {
     # a student who lets nnlib do the differentiating: right numbers, wrong exercise
@@ -84,11 +84,18 @@ CASES = {
                        ["network_function uses W1 transposed"]),
     },
     "backprop-algorithm": {
-        "sol": ({}, 9, {}, []),
+        "sol": ({}, 10, {}, []),
+        # train_epoch updating W and b in place (and train relying on that) scores full marks
+        "inplace": ({"train_epoch": [("    W = [w.copy() for w in W]\n    b = [v.copy() for v in b]\n", ""),
+                                     ("return W, b", "return None")],
+                     "train": [("errors = []", "errors = []\n    W, b = [w.copy() for w in W], [v.copy() for v in b]"),
+                               ("W, b = train_epoch(X, d, W, b, gamma, batch_size)", "train_epoch(X, d, W, b, gamma, batch_size)")]},
+                    10, {"test_train_epoch": 2, "test_train_xor": 1}, []),
         "untouched": ("untouched", 0, {}, []),
         # a transposed weight gradient breaks backward and everything that trains with it
         "transposed": ({"backward": [("dW[l] = ys[l].T @ dE_dxi", "dW[l] = dE_dxi.T @ ys[l]")]}, 2,
-                       {"test_forward": 2, "test_backward": 0, "test_train_epoch": 0, "test_train_xor": 0},
+                       {"test_forward": 2, "test_backward": 0, "test_train_epoch": 0, "test_train": 0,
+                        "test_train_xor": 0, "test_online_vs_batch": 0},
                        ["the transpose of W[0]"]),
     },
     "expressive-power": {"sol": ({}, 10, {}, []), "untouched": ("untouched", 0, {}, [])},

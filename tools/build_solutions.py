@@ -829,7 +829,7 @@ def build_backprop_algorithm() -> Builder:
           """
           You write the vectorised forward and backward pass of a sigmoid MLP, check it against
           numerical derivatives, implement one epoch of batch, minibatch and online training,
-          and train XOR. Conventions: one sample per row, `W[l]` has shape (n_l, n_{l+1}),
+          train XOR and compare online with batch learning. Conventions: one sample per row, `W[l]` has shape (n_l, n_{l+1}),
           `xi = y @ W + b`, every layer uses the logistic sigmoid, and
           E = ½ Σ_k Σ_j (y_kj - d_kj)² summed over the samples (PV021's error).
           """)
@@ -973,7 +973,8 @@ def build_backprop_algorithm() -> Builder:
     ## 3. One epoch: batch, minibatch and online
 
     `train_epoch(X, d, W, b, gamma, batch_size=None)` runs one epoch of gradient descent and
-    returns the new `(W, b)`: with `batch_size=None` one step on the gradient of the whole set
+    returns the new `(W, b)` (or, if you prefer, updates the lists `W` and `b` in place and
+    returns None; both are accepted): with `batch_size=None` one step on the gradient of the whole set
     (batch learning); otherwise consecutive slices `X[0:batch_size]`, `X[batch_size:2*batch_size]`,
     ... in the given order, one step per slice (`batch_size=1` is online learning). Each step is
     W[l] ← W[l] - γ ∂E/∂W[l] with E summed over the samples of the slice. (Shuffling happens
@@ -1012,8 +1013,10 @@ def build_backprop_algorithm() -> Builder:
 
     def _check_epoch(batch_size, seed):
         W0, b0 = init_params([2, 3, 1], seed)
-        got_W, got_b = train_epoch(X_xor, d_xor, W0, b0, 0.5, batch_size=batch_size)
         want_W, want_b = _ref_epoch(X_xor, d_xor, W0, b0, 0.5, batch_size)
+        got = train_epoch(X_xor, d_xor, W0, b0, 0.5, batch_size=batch_size)
+        got_W, got_b = (W0, b0) if got is None else got   # in place, or returned
+        assert len(got_W) == 2 and len(got_b) == 2, "train_epoch must return (W, b), or update W and b in place and return None"
         what = "batch" if batch_size is None else f"batch_size={batch_size}"
         for l in range(2):
             assert np.allclose(got_W[l], want_W[l], rtol=1e-9, atol=1e-12), f"{what}: W[{l}] after one epoch is wrong"
@@ -1029,40 +1032,98 @@ def build_backprop_algorithm() -> Builder:
     ### END HIDDEN TESTS
     """)
     b.md("""
-    ## 4. Train XOR
+    ## 4. Training
 
-    Train a 2-3-1 network (or another size with one hidden layer) on `X_xor`, `d_xor` with your
-    `train_epoch` until E < 0.05. Store the final parameters in `W_xor`, `b_xor`. Training takes a
-    second or two; choose γ, the epochs and the seed.
+    `train(X, d, W, b, gamma, epochs, batch_size=None)` runs `epochs` epochs of `train_epoch`
+    from the start `W`, `b` and returns `(W, b, errors)`: the parameters after the last epoch
+    and the list of E on the whole set after each epoch (`errors[0]` after the first).
     """)
-    b.answer("train_xor", """
-    ### BEGIN SOLUTION
-    W_xor, b_xor = init_params([2, 3, 1], seed=1)
-    for epoch in range(4000):
-        W_xor, b_xor = train_epoch(X_xor, d_xor, W_xor, b_xor, gamma=2.0)
-        if half_sse(forward(X_xor, W_xor, b_xor)[-1], d_xor) < 0.01:
-            break
-    ### END SOLUTION
-    print("E on XOR:", half_sse(forward(X_xor, W_xor, b_xor)[-1], d_xor))
+    b.answer("train", """
+    def train(X, d, W, b, gamma, epochs, batch_size=None):
+        ### BEGIN SOLUTION
+        errors = []
+        for epoch in range(epochs):
+            W, b = train_epoch(X, d, W, b, gamma, batch_size)
+            errors.append(half_sse(forward(X, W, b)[-1], d))
+        return W, b, errors
+        ### END SOLUTION
     """)
-    b.tests("test_train_xor", 2, """
-    _E = half_sse(1 / (1 + np.exp(-(1 / (1 + np.exp(-(X_xor @ W_xor[0] + b_xor[0]))) @ W_xor[1] + b_xor[1]))), d_xor)
-    assert len(W_xor) == 2, "use one hidden layer (two weight matrices)"
-    assert _E < 0.05, f"E on XOR is {_E:.4f}; train until it is below 0.05 (larger gamma or more epochs; try another seed)"
+    b.tests("test_train", 1, """
+    _W0, _b0 = init_params([2, 3, 1], seed=0)
+    _W, _b, _errors = train(X_xor, d_xor, [w.copy() for w in _W0], [v.copy() for v in _b0], 1.0, 5)
+    assert len(_errors) == 5, f"errors must hold E after each of the 5 epochs; got {len(_errors)} values"
+    assert abs(_errors[-1] - half_sse(forward(X_xor, _W, _b)[-1], d_xor)) < 1e-12, "errors[-1] must be E of the returned W, b"
+    _W1, _b1 = train_epoch(X_xor, d_xor, [w.copy() for w in _W0], [v.copy() for v in _b0], 1.0) or (None, None)
+    if _W1 is not None:
+        assert abs(_errors[0] - half_sse(forward(X_xor, _W1, _b1)[-1], d_xor)) < 1e-12, "errors[0] must be E after the first epoch"
     """)
     b.md("""
-    ## Explore (not graded): online versus batch
+    ## 5. Train XOR
 
-    Error per epoch for batch and online learning from the same start. Fewer epochs while the
-    notebook is graded (`NBGRADER_EXECUTION` is set).
+    Train a 2-3-1 network on `X_xor`, `d_xor` with your `train` from the start
+    `init_params([2, 3, 1], seed=1)` with γ = 2 for 1000 epochs and plot the error per epoch.
+    E must fall below 0.05. The graders call your `train` with these settings from three other
+    starts drawn the same way, at grading time, and check the error of the weights it returns
+    (so weights set by hand do not pass).
+    """)
+    b.answer("train_xor", """
+    import matplotlib.pyplot as plt
+
+    ### BEGIN SOLUTION
+    W_xor, b_xor, errors_xor = train(X_xor, d_xor, *init_params([2, 3, 1], seed=1), gamma=2.0, epochs=1000)
+    ### END SOLUTION
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.semilogy(np.arange(1, len(errors_xor) + 1), errors_xor)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("E on XOR")
+    plt.show()
+    print("E on XOR:", half_sse(forward(X_xor, W_xor, b_xor)[-1], d_xor))
+    """)
+    b.tests("test_train_xor", 1, """
+    _W, _b, _errors = train(X_xor, d_xor, *init_params([2, 3, 1], seed=1), 2.0, 1000)
+    _E = half_sse(forward(X_xor, _W, _b)[-1], d_xor)
+    assert _E < 0.05, f"train from init_params([2, 3, 1], seed=1) with gamma = 2 ends at E = {_E:.4f}; it must get below 0.05"
+    """)
+    b.md("""
+    ## 6. Online versus batch
+
+    From the same start, does online learning (`batch_size=1`: one step per sample, four per
+    epoch on XOR) or batch learning (one step per epoch on the summed gradient) reach the goal
+    in fewer epochs? Write `compare_online_batch(X, d, W, b, gamma, target, max_epochs)`: it
+    trains both ways from `W`, `b` for up to `max_epochs` epochs and returns
+    `{"batch": k_batch, "online": k_online}`, where k is the number of epochs after which E
+    first falls below `target` (None if it never does).
+    """)
+    b.answer("online_vs_batch", """
+    def compare_online_batch(X, d, W, b, gamma, target, max_epochs):
+        ### BEGIN SOLUTION
+        result = {}
+        for name, batch_size in (("batch", None), ("online", 1)):
+            errors = train(X, d, W, b, gamma, max_epochs, batch_size)[2]
+            result[name] = next((k + 1 for k, E in enumerate(errors) if E < target), None)
+        return result
+        ### END SOLUTION
+    """)
+    b.tests("test_online_vs_batch", 1, """
+    _result = compare_online_batch(X_xor, d_xor, *init_params([2, 3, 1], seed=1), 2.0, 0.05, 1500)
+    assert set(_result) == {"batch", "online"}, "return a dict with the keys 'batch' and 'online'"
+    _W, _b, _errors = train(X_xor, d_xor, *init_params([2, 3, 1], seed=1), 2.0, _result["batch"])
+    assert _errors[-1] < 0.05 and min(_errors[:-1], default=1.0) >= 0.05, "batch: the first epoch after which E < 0.05"
+    """)
+    b.md("""
+    ## Explore (not graded): the comparison over many starts
+
+    One start says little. Count, over 20 starts, how often online learning needs fewer epochs.
+    Online learning makes four steps per epoch here, each on one sample's gradient; batch
+    learning makes one step on the sum of the four. Is an online epoch worth four batch steps,
+    one, or something between, and what does a larger γ change? Fewer starts while the notebook
+    is graded (`NBGRADER_EXECUTION` is set).
     """)
     b.code("""
-    epochs = 50 if os.environ.get("NBGRADER_EXECUTION") else 2000
-    for batch_size in (None, 1):
-        W_, b_ = init_params([2, 3, 1], seed=1)
-        for _ in range(epochs):
-            W_, b_ = train_epoch(X_xor, d_xor, W_, b_, gamma=2.0, batch_size=batch_size)
-        print(f"batch_size={batch_size}: E after {epochs} epochs = {half_sse(forward(X_xor, W_, b_)[-1], d_xor):.4f}")
+    starts = 3 if os.environ.get("NBGRADER_EXECUTION") else 20
+    results = [compare_online_batch(X_xor, d_xor, *init_params([2, 3, 1], seed), 2.0, 0.05, 1500) for seed in range(starts)]
+    for seed, r in enumerate(results):
+        print(f"seed {seed:2d}: batch {r['batch']}, online {r['online']}")
     """)
     return b
 
