@@ -63,7 +63,7 @@ def message(cell):
 
 
 # ---- neurons --------------------------------------------------------------------------------
-@pytest.mark.parametrize("grade_id", ["test_activations", "test_derivatives", "test_logic_gates",
+@pytest.mark.parametrize("grade_id", ["test_activations", "test_sigmoid_overflow", "test_derivatives", "test_logic_gates",
                                       "test_network_function", "test_count_params"])
 def test_neurons_reference_passes(grade_id):
     cell = verdict("neurons", grade_id)
@@ -75,13 +75,37 @@ def test_neurons_reference_passes(grade_id):
     ("test_network_function", ("network_function", "@ W1 + b1", "@ W1.T + b1"), "W1 transposed"),
     ("test_derivatives", ("activations", "return lam * s * (1.0 - s)", "return s * (1.0 - s)"), "inner derivative lam"),
     ("test_count_params", ("count_params", "n_in * n_out + n_out", "n_in * n_out"), "do not forget the biases"),
-    ("test_activations", ("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+    ("test_sigmoid_overflow", ("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
                           "return 1 / (1 + np.exp(-lam * np.asarray(xi, dtype=float)))"), "overflows"),
     ("test_logic_gates", ("logic_gates", "b_AND = np.array([1.0, 1.0]), -1.5", "b_AND = np.array([1.0, 1.0]), -0.5"), "AND"),
 ])
 @pytest.mark.filterwarnings("ignore:overflow encountered")
 def test_neurons_mistakes_are_diagnosed(grade_id, edit, expected):
     assert expected in (message(verdict("neurons", grade_id, [edit])) or "")
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_neurons_overflow_is_graded_on_its_own():
+    exp_form = ("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+                "return 1 / (1 + np.exp(-lam * np.asarray(xi, dtype=float)))")
+    assert message(verdict("neurons", "test_activations", [exp_form])) is None
+    assert message(verdict("neurons", "test_derivatives", [exp_form])) is None
+    assert "overflows" in message(verdict("neurons", "test_sigmoid_overflow", [exp_form]))
+
+
+def test_neurons_consistently_wrong_sigmoid_and_derivative_fail():
+    """sigma(2 xi) with its own correct derivative: the pair agrees with itself, not with the course's sigmoid."""
+    edits = [("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+              "return 0.5 * (1.0 + np.tanh(lam * np.asarray(xi, dtype=float)))"),
+             ("activations", "return lam * s * (1.0 - s)", "return 2 * lam * s * (1.0 - s)")]
+    assert "sigmoid_prime" in message(verdict("neurons", "test_derivatives", edits))
+    assert "sigmoid" in message(verdict("neurons", "test_activations", edits))
+
+
+def test_neurons_visible_derivative_test_uses_the_logistic_function_not_the_students():
+    nb = _notebook("neurons")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_derivatives")
+    assert "_central(sigmoid," not in cell.source and "_central(_logistic, _xi)" in cell.source
 
 
 def test_neurons_other_algebraic_forms_pass():

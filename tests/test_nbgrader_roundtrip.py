@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Object of typ
 
 CLI_ASSIGNMENT = "backprop-by-hand"
 WRITTEN = {"expressive-power": {"xor_explanation": 2}, "gradient-descent": {"clipping_explanation": 2}}
-TOTAL = {"neurons": 9, "expressive-power": 10, "gradient-descent": 8, "backprop-by-hand": 9,
+TOTAL = {"neurons": 10, "expressive-power": 10, "gradient-descent": 8, "backprop-by-hand": 9,
          "backprop-algorithm": 10, "losses-and-classification": 6}
 
 NNLIB_CELLS = {
@@ -78,10 +78,15 @@ CASES = {
                   ["refers to _library_gradient (which leads to gradients)", "closed form you derived by hand"]),
     },
     "neurons": {
-        "sol": ({}, 9, {}, []),
+        "sol": ({}, 10, {}, []),
         "untouched": ("untouched", 0, {}, []),
-        "transposed": ({"network_function": [("@ W1 + b1", "@ W1.T + b1")]}, 7, {"test_network_function": 0},
+        "transposed": ({"network_function": [("@ W1 + b1", "@ W1.T + b1")]}, 8, {"test_network_function": 0},
                        ["network_function uses W1 transposed"]),
+        # a sigmoid that overflows in the tails loses only the overflow cell
+        "overflow": ({"activations": [("return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+                                       "return 1 / (1 + np.exp(-lam * np.asarray(xi, dtype=float)))")]},
+                     9, {"test_sigmoid_overflow": 0, "test_activations": 2, "test_derivatives": 2},
+                     ["sigmoid overflows"]),
     },
     "backprop-algorithm": {
         "sol": ({}, 10, {}, []),
