@@ -333,3 +333,36 @@ def test_losses_digits_probe_sends_images_only():
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_digits")
     running = verdicts.Session("losses-and-classification", "s1", "course-secret", nb).probe_for(cell)
     assert [set(p.env) for p in running.probes] == [{"X"}]
+
+
+# ---- perceptron -----------------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_perceptron_update", "test_perceptron_train", "test_detect_cycle",
+                                      "test_logistic_grad"])
+def test_perceptron_reference_passes(grade_id):
+    assert message(verdict("perceptron", grade_id)) is None
+
+
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_perceptron_update", ("perceptron_update", "w + gamma * (d - y) * x", "w + gamma * (y - d) * x"), "wrong way"),
+    ("test_perceptron_update", ("perceptron_update", "b + gamma * (d - y)", "b + gamma * d"), "w is right, b is not"),
+    ("test_perceptron_update", ("perceptron_update", "y = 1.0 if x @ w + b >= 0 else 0.0", "y = 1.0 - d"),
+     "correctly classified"),
+    ("test_perceptron_train", ("perceptron_train", "if mistakes == 0:\n            break", "if epoch == 1:\n            break"),
+     "misclassify"),
+    ("test_perceptron_train", ("perceptron_train", "return w, b, epoch", "return w, b, epoch - 1"), "the last one without"),
+    ("test_detect_cycle", ("detect_cycle", "if mistakes == 0:\n            return None", ""), "must return None"),
+    # comparing each epoch only with the previous one misses cycles longer than one epoch
+    ("test_detect_cycle", ("detect_cycle", "if state in seen:", "if seen and state == list(seen)[-1]:"), "first repeat"),
+    ("test_logistic_grad", ("logistic_grad", "delta = y - d", "delta = d - y"), "sign is flipped"),
+    ("test_logistic_grad", ("logistic_grad", "return X.T @ delta, float(delta.sum())",
+                            "return X.T @ delta / len(X), float(delta.sum()) / len(X)"), "averaged"),
+    ("test_logistic_grad", ("logistic_grad", "delta = y - d", "delta = (y - d) * y * (1 - y)"), "central differences"),
+])
+def test_perceptron_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("perceptron", grade_id, [edit])) or "")
+
+
+def test_perceptron_training_with_another_start_fails():
+    edit = ("perceptron_train", "w, b = np.zeros(X.shape[1]), 0.0", "w, b = np.ones(X.shape[1]), 0.0")
+    text = message(verdict("perceptron", "test_perceptron_train", [edit])) or ""
+    assert "w = 0, b = 0" in text or "misclassify" in text

@@ -28,7 +28,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Object of typ
 CLI_ASSIGNMENT = "backprop-by-hand"
 WRITTEN = {"expressive-power": {"xor_explanation": 2}, "gradient-descent": {"clipping_explanation": 2}}
 TOTAL = {"neurons": 10, "expressive-power": 10, "gradient-descent": 8, "backprop-by-hand": 9,
-         "backprop-algorithm": 10, "losses-and-classification": 6}
+         "backprop-algorithm": 10, "losses-and-classification": 6,
+         "perceptron": 8}
 
 NNLIB_CELLS = {
     # a student who lets nnlib do the differentiating: right numbers, wrong exercise
@@ -106,6 +107,12 @@ CASES = {
     "expressive-power": {"sol": ({}, 10, {}, []), "untouched": ("untouched", 0, {}, [])},
     "gradient-descent": {"sol": ({}, 8, {}, []), "untouched": ("untouched", 0, {}, [])},
     "losses-and-classification": {"sol": ({}, 6, {}, []), "untouched": ("untouched", 0, {}, [])},
+    "perceptron": {
+        "sol": ({}, 8, {}, []),
+        "untouched": ("untouched", 0, {}, []),
+        "sign": ({"logistic_grad": [("delta = y - d", "delta = d - y")]}, 6, {"test_logistic_grad": 0},
+                 ["the sign is flipped"]),
+    },
 }
 
 

@@ -1,4 +1,4 @@
-"""Write the nbgrader source notebooks solutions/<name>/<name>.ipynb of the six assignments.
+"""Write the nbgrader source notebooks solutions/<name>/<name>.ipynb of the assignments.
 
 The notebooks are generated so that their nbgrader metadata (grade ids, points, locked and
 solution flags, schema version 3) is written in one place and stays consistent. Edit the
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from grading.verdicts import load_checks  # noqa: E402
 CHECKS = Path(__file__).resolve().parents[1] / "grading" / "cells"
 ASSIGNMENTS = ("neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
-               "backprop-algorithm", "losses-and-classification")
+               "backprop-algorithm", "losses-and-classification", "perceptron")
 
 
 def _src(text: str) -> str:
@@ -1294,6 +1294,175 @@ def build_losses_and_classification() -> Builder:
     return b
 
 
+# ------------------------------------------------------------------------------------------------
+def build_perceptron() -> Builder:
+    b = Builder("perceptron")
+    intro(b, "Perceptron learning and logistic regression",
+          [("notebook 04, perceptron learning and linear models", "04-perceptron-learning.ipynb")],
+          """
+          You implement one step of the perceptron rule, train a step neuron until it separates
+          linearly separable data, detect the cycle the rule falls into on XOR, and write the
+          gradient of logistic regression's cross-entropy. Conventions: one sample per row of `X`,
+          a step neuron outputs y = 1 where ξ = x·w + b ≥ 0, else 0; targets d are 0 or 1.
+          """)
+    b.locked("setup", """
+    import numpy as np
+
+    X_gates = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    d_and = np.array([0.0, 0.0, 0.0, 1.0])
+    d_xor = np.array([0.0, 1.0, 1.0, 0.0])
+    """)
+    b.md("""
+    ## 1. One step of the perceptron rule
+
+    `perceptron_update(x, d, w, b, gamma)` applies the rule to one sample `x` (shape (n,)) with
+    target `d`: compute y = step(x·w + b), then return the new `(w, b)`,
+
+    w ← w + γ (d − y) x,    b ← b + γ (d − y).
+
+    A correctly classified sample (y = d) leaves `w` and `b` unchanged. Do not modify the `w`
+    you are given; return a new array.
+    """)
+    b.answer("perceptron_update", """
+    def perceptron_update(x, d, w, b, gamma):
+        ### BEGIN SOLUTION
+        y = 1.0 if x @ w + b >= 0 else 0.0
+        return w + gamma * (d - y) * x, b + gamma * (d - y)
+        ### END SOLUTION
+    """)
+    b.tests("test_perceptron_update", 2, """
+    # notebook 04's check-yourself question 1: w = (1, -1), b = 0, x = (1, 2), d = 1, gamma = 1
+    _w, _b = perceptron_update(np.array([1.0, 2.0]), 1.0, np.array([1.0, -1.0]), 0.0, 1.0)
+    assert np.allclose(_w, [2.0, 1.0]) and np.isclose(_b, 1.0), f"expected w = (2, 1), b = 1; got w = {_w}, b = {_b}"
+    _w, _b = perceptron_update(np.array([1.0, 2.0]), 0.0, np.array([1.0, 1.0]), 0.0, 1.0)
+    assert np.allclose(_w, [0.0, -1.0]) and np.isclose(_b, -1.0), "a sample with d = 0 but y = 1 moves w away from x"
+    _w, _b = perceptron_update(np.array([1.0, 2.0]), 1.0, np.array([1.0, 1.0]), 0.0, 1.0)
+    assert np.allclose(_w, [1.0, 1.0]) and np.isclose(_b, 0.0), "a correctly classified sample leaves w and b unchanged"
+    """)
+    b.md("""
+    ## 2. Training until there is no mistake
+
+    `perceptron_train(X, d, gamma, max_epochs)` starts at w = 0, b = 0 and applies
+    `perceptron_update` to the samples in the given order, epoch after epoch, until an epoch
+    makes no mistake (or `max_epochs` have run). It returns `(w, b, epochs)`, where `epochs`
+    counts the epochs run, including the last one without a mistake. Notebook 04 shows why
+    this ends on linearly separable data (Novikoff: at most (R/ρ)² updates from the zero start).
+    """)
+    b.answer("perceptron_train", """
+    def perceptron_train(X, d, gamma, max_epochs):
+        ### BEGIN SOLUTION
+        w, b = np.zeros(X.shape[1]), 0.0
+        for epoch in range(1, max_epochs + 1):
+            mistakes = 0
+            for x, target in zip(X, d):
+                mistakes += (1.0 if x @ w + b >= 0 else 0.0) != target
+                w, b = perceptron_update(x, target, w, b, gamma)
+            if mistakes == 0:
+                break
+        return w, b, epoch
+        ### END SOLUTION
+
+
+    w_and, b_and, epochs_and = perceptron_train(X_gates, d_and, 1.0, 100)
+    print(f"AND: w = {w_and}, b = {b_and}, {epochs_and} epochs")
+    """)
+    b.tests("test_perceptron_train", 2, """
+    _w, _b, _epochs = perceptron_train(X_gates, d_and, 1.0, 100)
+    _y = (X_gates @ _w + _b >= 0).astype(float)
+    assert np.array_equal(_y, d_and), f"the trained neuron gives {_y} on AND; expected {d_and}"
+    assert _epochs == 6 and np.allclose(_w, [2.0, 1.0]) and np.isclose(_b, -3.0), \\
+        f"from w = 0, b = 0 in the given order the rule ends at w = (2, 1), b = -3 after 6 epochs (the last without a mistake); got {_w}, {_b}, {_epochs}"
+    """)
+    b.md("""
+    ## 3. The cycle on XOR
+
+    On XOR the rule never has an epoch without a mistake, and, started at zero, its weights
+    come back: the state (w, b) at the end of some epoch k equals the state at the end of an
+    earlier epoch j (j = 0 is the start, w = 0, b = 0), and from then on the rule repeats
+    epochs j+1..k forever. `detect_cycle(X, d, gamma, max_epochs)` runs the rule as in part 2
+    and returns `(j, k)` for the first such k, or None when an epoch makes no mistake (the data
+    were separated) or `max_epochs` pass without a repeat. With these small integer inputs the
+    weights are exact, so comparing states with `==` is safe.
+    """)
+    b.answer("detect_cycle", """
+    def detect_cycle(X, d, gamma, max_epochs):
+        ### BEGIN SOLUTION
+        w, b = np.zeros(X.shape[1]), 0.0
+        seen = {(tuple(w), b): 0}
+        for epoch in range(1, max_epochs + 1):
+            mistakes = 0
+            for x, target in zip(X, d):
+                mistakes += (1.0 if x @ w + b >= 0 else 0.0) != target
+                w, b = perceptron_update(x, target, w, b, gamma)
+            if mistakes == 0:
+                return None
+            state = (tuple(w), b)
+            if state in seen:
+                return seen[state], epoch
+            seen[state] = epoch
+        return None
+        ### END SOLUTION
+
+
+    print("XOR:", detect_cycle(X_gates, d_xor, 1.0, 100), " AND:", detect_cycle(X_gates, d_and, 1.0, 100))
+    """)
+    b.tests("test_detect_cycle", 2, """
+    assert detect_cycle(X_gates, d_and, 1.0, 100) is None, "AND is linearly separable: detect_cycle must return None"
+    _found = detect_cycle(X_gates, d_xor, 1.0, 100)
+    assert _found is not None and len(_found) == 2, f"on XOR the weights repeat: return (j, k); got {_found}"
+    assert tuple(_found) == (2, 3), f"on XOR the state after epoch 3 first repeats the state after epoch 2; you return {_found}"
+    """)
+    b.md("""
+    ## 4. The gradient of logistic regression
+
+    Logistic regression is one neuron with the sigmoid: y_k = σ(x_k·w + b). Its error is the
+    binary cross-entropy summed over the samples,
+
+    E(w, b) = −Σ_k [ d_k log y_k + (1 − d_k) log(1 − y_k) ].
+
+    `logistic_grad(X, d, w, b)` returns `(dw, db)`: ∂E/∂w (shape (n,)) and ∂E/∂b (a number).
+    Derive it first: with σ' = σ(1 − σ), ∂E/∂ξ_k simplifies to something short. The test
+    compares your gradient with central differences of E.
+    """)
+    b.answer("logistic_grad", """
+    def logistic_grad(X, d, w, b):
+        ### BEGIN SOLUTION
+        y = 0.5 * (1.0 + np.tanh(0.5 * (X @ w + b)))
+        delta = y - d
+        return X.T @ delta, float(delta.sum())
+        ### END SOLUTION
+    """)
+    b.tests("test_logistic_grad", 2, """
+    def _E(X, d, w, b):
+        y = 1 / (1 + np.exp(-(X @ w + b)))
+        return -np.sum(d * np.log(y) + (1 - d) * np.log(1 - y))
+
+    _rng = np.random.default_rng(0)
+    _X, _d, _w, _b0 = _rng.normal(size=(5, 2)), np.array([0.0, 1.0, 1.0, 0.0, 1.0]), _rng.normal(size=2), 0.3
+    _h = 1e-6
+    _num_w = np.array([(_E(_X, _d, _w + _h * _e, _b0) - _E(_X, _d, _w - _h * _e, _b0)) / (2 * _h) for _e in np.eye(2)])
+    _num_b = (_E(_X, _d, _w, _b0 + _h) - _E(_X, _d, _w, _b0 - _h)) / (2 * _h)
+    _dw, _db = logistic_grad(_X, _d, _w, _b0)
+    assert np.allclose(_dw, _num_w, rtol=1e-6, atol=1e-8), f"dE/dw = {_dw}; central differences give {_num_w}"
+    assert np.isclose(_db, _num_b, rtol=1e-6, atol=1e-8), f"dE/db = {_db}; central differences give {_num_b}"
+    """)
+    b.md("""
+    ## Explore (not graded): gradient descent on logistic regression versus the perceptron
+
+    On AND, both find a separating line; only logistic regression also says how sure it is.
+    """)
+    b.code("""
+    w, b_ = np.zeros(2), 0.0
+    for step in range(2000):
+        dw, db = logistic_grad(X_gates, d_and, w, b_)
+        w, b_ = w - 0.5 * dw, b_ - 0.5 * db
+    p = 1 / (1 + np.exp(-(X_gates @ w + b_)))
+    print("logistic regression on AND: w =", np.round(w, 2), "b =", round(b_, 2), "p =", np.round(p, 3))
+    print("perceptron on AND:          w =", w_and, "b =", b_and)
+    """)
+    return b
+
+
 BUILDERS = {
     "neurons": build_neurons,
     "expressive-power": build_expressive_power,
@@ -1301,6 +1470,7 @@ BUILDERS = {
     "backprop-by-hand": build_backprop_by_hand,
     "backprop-algorithm": build_backprop_algorithm,
     "losses-and-classification": build_losses_and_classification,
+    "perceptron": build_perceptron,
 }
 
 
