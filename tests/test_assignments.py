@@ -22,7 +22,7 @@ from grading.verdicts import load_checks  # noqa: E402
 
 COURSE_NOTEBOOKS = {"neurons": {"01", "02"}, "expressive-power": {"03"}, "gradient-descent": {"05"},
                     "backprop-by-hand": {"06"}, "backprop-algorithm": {"07"}, "losses-and-classification": {"08", "09"},
-                    "perceptron": {"04"}}
+                    "perceptron": {"04"}, "training-in-practice": {"10"}}
 
 
 def _notebook(kind, name):

@@ -22,9 +22,8 @@ NAMES = [
 ]
 ASSIGNMENTS = ["neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
                "backprop-algorithm", "losses-and-classification", "training-in-practice"]
-# Links to files another branch adds (the assignment of notebook 10 is written by the
-# assignments' author); remove an entry once its file is in the repository.
-PENDING = {"../exercises/training-in-practice/training-in-practice.ipynb"}
+# Links to files another branch adds; remove an entry once its file is in the repository.
+PENDING = set()
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 
 

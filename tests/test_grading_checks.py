@@ -366,3 +366,45 @@ def test_perceptron_training_with_another_start_fails():
     edit = ("perceptron_train", "w, b = np.zeros(X.shape[1]), 0.0", "w, b = np.ones(X.shape[1]), 0.0")
     text = message(verdict("perceptron", "test_perceptron_train", [edit])) or ""
     assert "w = 0, b = 0" in text or "misclassify" in text
+
+
+# ---- training-in-practice -------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_momentum_step", "test_adam_step", "test_l2_grad", "test_dropout",
+                                      "test_early_stopping"])
+def test_training_in_practice_reference_passes(grade_id):
+    assert message(verdict("training-in-practice", grade_id)) is None
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt")
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_momentum_step", ("momentum_step", "v = mu * v - gamma * dw", "v = mu * v + gamma * dw"), "wrong sign"),
+    ("test_momentum_step", ("momentum_step", "v = mu * v - gamma * dw", "v = -gamma * dw"), "ignores the velocity"),
+    ("test_adam_step", ("adam_step", "m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta2 ** t)", "m_hat, s_hat = m, s"),
+     "bias correction"),
+    ("test_adam_step", ("adam_step", "s = beta2 * s + (1 - beta2) * dw ** 2", "s = beta2 * s + (1 - beta2) * dw"),
+     "moments are wrong"),
+    ("test_l2_grad", ("l2_grad", "return dW + lam * W", "return dW + 2 * lam * W"), "not 2 lam W"),
+    ("test_l2_grad", ("l2_grad", "return dW + lam * W", "return lam * W"), "add the error's gradient"),
+    ("test_dropout", ("dropout", "mask = keep / (1.0 - p)", "mask = keep"), "1 / (1 - p)"),
+    ("test_dropout", ("dropout", "return y, np.ones_like(y)", "return y * (1.0 - p), np.ones_like(y)"), "unchanged"),
+    ("test_dropout", ("dropout", "return dE_dout * mask", "return dE_dout"), "central differences"),
+    ("test_early_stopping", ("early_stopping", "return best, epoch", "return epoch, epoch"), "where training stopped"),
+    ("test_early_stopping", ("early_stopping", "lowest, best = np.inf, 0",
+                             "return int(np.argmin(val_errors)) + 1, len(val_errors)"), "after training has stopped"),
+    ("test_early_stopping", ("early_stopping", "return best, epoch", "return best - 1, epoch - 1"), "from 1"),
+])
+def test_training_in_practice_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("training-in-practice", grade_id, [edit])) or "")
+
+
+def test_training_in_practice_references_agree_with_nnlib():
+    """The trusted references match nnlib's optimisers and early stopping on a small run."""
+    from grading import training_in_practice as ref
+    from nnlib.regularization import dropout_backward, l2_grad
+
+    rng = np.random.default_rng(3)
+    W, dW = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    assert np.allclose(l2_grad(W, 0.2), ref.central(lambda V: ref.l2_penalty(V, 0.2), W), atol=1e-8)
+    mask = (rng.random((3, 2)) > 0.5) / 0.5
+    assert np.allclose(dropout_backward(dW, mask), dW * mask)
+    assert ref.early_stopping([3.0, 2.0, 2.5, 2.6, 1.0], 2) == (2, 4)

@@ -29,7 +29,7 @@ CLI_ASSIGNMENT = "backprop-by-hand"
 WRITTEN = {"expressive-power": {"xor_explanation": 2}, "gradient-descent": {"clipping_explanation": 2}}
 TOTAL = {"neurons": 10, "expressive-power": 10, "gradient-descent": 8, "backprop-by-hand": 9,
          "backprop-algorithm": 10, "losses-and-classification": 6,
-         "perceptron": 8}
+         "perceptron": 8, "training-in-practice": 9}
 
 NNLIB_CELLS = {
     # a student who lets nnlib do the differentiating: right numbers, wrong exercise
@@ -112,6 +112,13 @@ CASES = {
         "untouched": ("untouched", 0, {}, []),
         "sign": ({"logistic_grad": [("delta = y - d", "delta = d - y")]}, 6, {"test_logistic_grad": 0},
                  ["the sign is flipped"]),
+    },
+    "training-in-practice": {
+        "sol": ({}, 9, {}, []),
+        "untouched": ("untouched", 0, {}, []),
+        "no-correction": ({"adam_step": [("m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta2 ** t)",
+                                          "m_hat, s_hat = m, s")]}, 7, {"test_adam_step": 0, "test_momentum_step": 2},
+                          ["bias correction"]),
     },
 }
 

@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 from grading.verdicts import load_checks  # noqa: E402
 CHECKS = Path(__file__).resolve().parents[1] / "grading" / "cells"
 ASSIGNMENTS = ("neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
-               "backprop-algorithm", "losses-and-classification", "perceptron")
+               "backprop-algorithm", "losses-and-classification", "perceptron",
+               "training-in-practice")
 
 
 def _src(text: str) -> str:
@@ -1463,6 +1464,157 @@ def build_perceptron() -> Builder:
     return b
 
 
+# ------------------------------------------------------------------------------------------------
+def build_training_in_practice() -> Builder:
+    b = Builder("training-in-practice")
+    intro(b, "Training in practice",
+          [("notebook 10, training in practice", "10-training-in-practice.ipynb")],
+          """
+          You write the update steps of momentum and Adam, the gradient of the error with an L2
+          penalty, dropout's forward and backward pass, and the rule that chooses the epoch to
+          keep from the validation error. Each is one small function; notebook 10 derives them.
+          """)
+    b.locked("setup", """
+    import numpy as np
+    """)
+    b.md("""
+    ## 1. Momentum
+
+    `momentum_step(w, dw, v, gamma, mu)` makes one step of gradient descent with momentum from
+    the weights `w`, the gradient `dw = ∂E/∂w` and the velocity `v` (all of one shape; `v` is
+    zeros before the first step) and returns the new `(w, v)`:
+
+    v ← μ v − γ ∂E/∂w,    w ← w + v.
+    """)
+    b.answer("momentum_step", """
+    def momentum_step(w, dw, v, gamma, mu):
+        ### BEGIN SOLUTION
+        v = mu * v - gamma * dw
+        return w + v, v
+        ### END SOLUTION
+    """)
+    b.tests("test_momentum_step", 2, """
+    _w, _v = momentum_step(np.array([1.0, -2.0]), np.array([0.5, 1.0]), np.zeros(2), 0.1, 0.9)
+    assert np.allclose(_v, [-0.05, -0.1]) and np.allclose(_w, [0.95, -2.1]), f"first step: v = -gamma dw; got w = {_w}, v = {_v}"
+    _w, _v = momentum_step(_w, np.array([0.5, 1.0]), _v, 0.1, 0.9)
+    assert np.allclose(_v, [-0.095, -0.19]), f"second step: v = 0.9 v - 0.1 dw = (-0.095, -0.19); got {_v}"
+    """)
+    b.md("""
+    ## 2. Adam
+
+    `adam_step(w, dw, m, s, t, gamma, beta1=0.9, beta2=0.999, eps=1e-8)` makes step `t`
+    (counted from 1) of Adam from the moments `m`, `s` of the previous step (zeros before the
+    first) and returns the new `(w, m, s)`:
+
+    m ← β₁ m + (1 − β₁) g,   s ← β₂ s + (1 − β₂) g²,   m̂ = m / (1 − β₁ᵗ),   ŝ = s / (1 − β₂ᵗ),
+    w ← w − γ m̂ / (√ŝ + ε),
+
+    with g = ∂E/∂w and the squares and roots taken per entry.
+    """)
+    b.answer("adam_step", """
+    def adam_step(w, dw, m, s, t, gamma, beta1=0.9, beta2=0.999, eps=1e-8):
+        ### BEGIN SOLUTION
+        m = beta1 * m + (1 - beta1) * dw
+        s = beta2 * s + (1 - beta2) * dw ** 2
+        m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta2 ** t)
+        return w - gamma * m_hat / (np.sqrt(s_hat) + eps), m, s
+        ### END SOLUTION
+    """)
+    b.tests("test_adam_step", 2, """
+    # the first step of Adam moves every weight by about gamma, whatever the gradient's size
+    _w, _m, _s = adam_step(np.array([1.0, 1.0]), np.array([100.0, -0.01]), np.zeros(2), np.zeros(2), 1, 0.1)
+    assert np.allclose(_m, [10.0, -0.001]) and np.allclose(_s, [10.0, 1e-7]), f"moments after step 1: m = {_m}, s = {_s}"
+    assert np.allclose(_w, [0.9, 1.1], atol=1e-6), f"after step 1 each weight moves by gamma against its gradient's sign; got {_w}"
+    """)
+    b.md("""
+    ## 3. The L2 gradient
+
+    Weight decay adds Ω = (λ/2) ‖W‖² (the sum of the squared entries) to the error.
+    `l2_grad(dW, W, lam)` returns the gradient of E + Ω with respect to `W`, given
+    `dW = ∂E/∂W`; same shape as `W`.
+    """)
+    b.answer("l2_grad", """
+    def l2_grad(dW, W, lam):
+        ### BEGIN SOLUTION
+        return dW + lam * W
+        ### END SOLUTION
+    """)
+    b.tests("test_l2_grad", 1, """
+    _W, _dW = np.array([[1.0, -2.0], [0.5, 0.0]]), np.array([[0.1, 0.1], [0.1, 0.1]])
+    _h = 1e-6
+    _num = np.zeros_like(_W)
+    for _idx in np.ndindex(_W.shape):
+        _up, _down = _W.copy(), _W.copy()
+        _up[_idx] += _h
+        _down[_idx] -= _h
+        _num[_idx] = 0.5 * 0.3 * (np.sum(_up ** 2) - np.sum(_down ** 2)) / (2 * _h)
+    assert np.allclose(l2_grad(_dW, _W, 0.3), _dW + _num, atol=1e-8), "l2_grad: dW plus the gradient of (lam/2) ||W||^2"
+    """)
+    b.md("""
+    ## 4. Dropout, forward and backward
+
+    Inverted dropout keeps each output of a layer with probability 1 − p and scales the kept
+    ones by 1/(1 − p), so that the expected output is unchanged and nothing needs rescaling at
+    inference. To make the randomness testable, the caller draws the units to keep:
+
+    * `dropout_forward(y, p, keep)` takes outputs `y` (N, n) and `keep`, an (N, n) array of 1
+      (kept) and 0 (dropped), and returns `(out, mask)` with `mask = keep / (1 − p)` and
+      `out = y * mask`. With `keep=None` (inference) it returns `(y, ones)`, unchanged.
+    * `dropout_backward(dE_dout, mask)` returns ∂E/∂y, shape (N, n).
+    """)
+    b.answer("dropout", """
+    def dropout_forward(y, p, keep):
+        ### BEGIN SOLUTION
+        if keep is None:
+            return y, np.ones_like(y)
+        mask = keep / (1.0 - p)
+        return y * mask, mask
+        ### END SOLUTION
+
+
+    def dropout_backward(dE_dout, mask):
+        ### BEGIN SOLUTION
+        return dE_dout * mask
+        ### END SOLUTION
+    """)
+    b.tests("test_dropout", 2, """
+    _y, _keep = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])
+    _out, _mask = dropout_forward(_y, 0.5, _keep)
+    assert np.allclose(_out, [[2.0, 0.0], [6.0, 8.0]]), f"p = 0.5: the kept outputs are doubled, the dropped ones 0; got {_out}"
+    assert np.allclose(dropout_forward(_y, 0.5, None)[0], _y), "at inference (keep=None) the outputs pass unchanged"
+    assert np.allclose(dropout_backward(np.ones((2, 2)), _mask), [[2.0, 0.0], [2.0, 2.0]]), "dE/dy = dE/dout * mask"
+    """)
+    b.md("""
+    ## 5. Choosing the epoch by the validation error
+
+    Early stopping watches the validation error after every epoch and stops when it has not
+    improved for `patience` epochs; the weights kept are those of the epoch with the lowest
+    validation error so far. `early_stopping(val_errors, patience)` replays this on the list of
+    validation errors (`val_errors[0]` after epoch 1) and returns `(best_epoch, stop_epoch)`,
+    epochs counted from 1: the epoch whose weights are kept, and the epoch after which training
+    stops (the last epoch if it never stops). An epoch improves only if its error is strictly
+    lower than every earlier one; training stops after epoch e when e − best_epoch ≥ patience.
+    """)
+    b.answer("early_stopping", """
+    def early_stopping(val_errors, patience):
+        ### BEGIN SOLUTION
+        lowest, best = np.inf, 0
+        for epoch, error in enumerate(val_errors, start=1):
+            if error < lowest:
+                lowest, best = error, epoch
+            elif epoch - best >= patience:
+                return best, epoch
+        return best, len(val_errors)
+        ### END SOLUTION
+    """)
+    b.tests("test_early_stopping", 2, """
+    _errors = [0.9, 0.5, 0.4, 0.45, 0.42, 0.41, 0.35, 0.5]
+    assert tuple(early_stopping(_errors, 3)) == (3, 6), f"patience 3: best epoch 3, stop after epoch 6; got {early_stopping(_errors, 3)}"
+    assert tuple(early_stopping(_errors, 5)) == (7, 8), f"patience 5: never stops, best epoch 7; got {early_stopping(_errors, 5)}"
+    """)
+    return b
+
+
 BUILDERS = {
     "neurons": build_neurons,
     "expressive-power": build_expressive_power,
@@ -1471,6 +1623,7 @@ BUILDERS = {
     "backprop-algorithm": build_backprop_algorithm,
     "losses-and-classification": build_losses_and_classification,
     "perceptron": build_perceptron,
+    "training-in-practice": build_training_in_practice,
 }
 
 
