@@ -1,4 +1,4 @@
-"""The real nbgrader round trip in a temporary course and exchange, for all six assignments:
+"""The real nbgrader round trip in a temporary course and exchange, for all the assignments:
 
 generate -> release -> fetch (as students) -> fill in -> submit -> collect -> autograde ->
 generate feedback -> manual grades for written answers -> export grades.csv.
