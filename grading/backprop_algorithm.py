@@ -1,7 +1,8 @@
 """Reference and checks of the assignment `backprop-algorithm` (run by the grader, outside the kernel).
 
-Gradients are compared with central differences computed here; an epoch with the reference
-epoch; the XOR network by evaluating the returned parameters here.
+Gradients are compared with central differences computed here; an epoch and a training run
+with the reference; XOR by calling the student's `train` from starts drawn here and evaluating
+the parameters it returns here (so hand-set weights cannot pass).
 """
 from __future__ import annotations
 
@@ -59,6 +60,30 @@ def train_epoch(X, d, W, b, gamma, batch_size=None):
             W[l] -= gamma * gW
             b[l] -= gamma * gb
     return W, b
+
+
+def train(X, d, W, b, gamma, epochs, batch_size=None):
+    errors = []
+    for _ in range(epochs):
+        W, b = train_epoch(X, d, W, b, gamma, batch_size)
+        errors.append(half_sse(forward(X, W, b)[-1], d))
+    return W, b, errors
+
+
+def epochs_to_reach(errors, target):
+    """The number of epochs after which E first drops below `target`, or None."""
+    return next((k + 1 for k, e in enumerate(errors) if e < target), None)
+
+
+def compare_online_batch(X, d, W, b, gamma, target, max_epochs):
+    return {name: epochs_to_reach(train(X, d, W, b, gamma, max_epochs, size)[2], target)
+            for name, size in (("batch", None), ("online", 1))}
+
+
+def xor_start(rng):
+    """A 2-3-1 start drawn like the notebook's init_params."""
+    W = [rng.normal(0, 1 / np.sqrt(2), size=(2, 3)), rng.normal(0, 1 / np.sqrt(3), size=(3, 1))]
+    return W, [np.zeros(3), np.zeros(1)]
 
 
 def _network(rng, sizes, n):
@@ -135,12 +160,15 @@ def _backward_judge(probes, values, answers):
                 raise Failed(f"db[{l}] disagrees with central differences")
 
 
+# train_epoch may return the new (W, b) or update the lists W and b in place and return None.
+IN_PLACE_OR_RETURNED = "(lambda result: (W, b) if result is None else result)(%s)"
+
+
 def _epoch_probes(rng):
     out = []
     for batch_size in (None, 1, 2, 3):
-        W = [rng.normal(0, 1 / np.sqrt(2), size=(2, 3)), rng.normal(0, 1 / np.sqrt(3), size=(3, 1))]
-        b = [np.zeros(3), np.zeros(1)]
-        out.append(Probe("train_epoch(X, d, W, b, 0.5, batch_size=batch_size)",
+        W, b = xor_start(rng)
+        out.append(Probe(IN_PLACE_OR_RETURNED % "train_epoch(X, d, W, b, 0.5, batch_size=batch_size)",
                          {"X": X_XOR, "d": D_XOR, "W": W, "b": b, "batch_size": batch_size}))
     return out
 
@@ -152,7 +180,7 @@ def _epoch_judge(probes, values, answers):
         if isinstance(value, ProbeError):
             raise Failed(f"train_epoch ({what}) raised {value.message}")
         if not isinstance(value, tuple) or len(value) != 2:
-            raise Failed("train_epoch must return (W, b)")
+            raise Failed("train_epoch must return (W, b), or update the lists W and b in place and return None")
         want_W, want_b = train_epoch(e["X"], e["d"], e["W"], e["b"], 0.5, e["batch_size"])
         got_W, got_b = _arrays(value[0], "W", 2), _arrays(value[1], "b", 2)
         for l in range(2):
@@ -162,26 +190,110 @@ def _epoch_judge(probes, values, answers):
                 raise Failed(f"{what}: b[{l}] after one epoch is wrong")
 
 
-def _xor_judge(probes, values, answers):
-    value = values[0]
+def _params(value, what):
+    """(W, b) of a 2-h-1 network from a returned value."""
     if isinstance(value, ProbeError):
-        raise Failed(f"W_xor, b_xor: {value.message}")
+        raise Failed(f"{what} raised {value.message}")
     if not isinstance(value, tuple) or len(value) != 2 or not all(isinstance(v, tuple) for v in value):
-        raise Failed("W_xor and b_xor must be lists of arrays")
+        raise Failed(f"{what} must give W and b as lists of arrays")
     W, b = [np.asarray(v, float) for v in value[0]], [np.asarray(v, float) for v in value[1]]
     if len(W) != 2 or len(b) != 2:
-        raise Failed("use one hidden layer (two weight matrices)")
-    try:
-        E = half_sse(forward(X_XOR, W, b)[-1], D_XOR)
-    except ValueError:
-        raise Failed("W_xor, b_xor do not fit together as a 2-h-1 network") from None
-    if not E < 0.05:
-        raise Failed(f"E on XOR is {E:.4f}; train until it is below 0.05 (larger gamma or more epochs; try another seed)")
+        raise Failed(f"{what}: one hidden layer (two weight matrices) expected; got {len(W)}")
+    return W, b
+
+
+def _train_probes(rng):
+    out = []
+    for batch_size in (None, 1):
+        W, b = xor_start(rng)
+        gamma = float(rng.uniform(0.5, 2.5))
+        out.append(Probe("train(X, d, W, b, gamma, 30, batch_size=batch_size)",
+                         {"X": X_XOR, "d": D_XOR, "W": W, "b": b, "gamma": gamma, "batch_size": batch_size}))
+    return out
+
+
+def _result(value, what):
+    if isinstance(value, ProbeError):
+        raise Failed(f"{what} raised {value.message}")
+    if not isinstance(value, tuple) or len(value) != 3:
+        raise Failed(f"{what} must return (W, b, errors)")
+    W, b = _params(value[:2], what)
+    return W, b, np.asarray(value[2], dtype=float)
+
+
+def _train_judge(probes, values, answers):
+    for probe, value in zip(probes, values):
+        e = probe.env
+        what = "train (batch)" if e["batch_size"] is None else "train (online)"
+        want_W, _, want_errors = train(e["X"], e["d"], e["W"], e["b"], e["gamma"], 30, e["batch_size"])
+        W, b, errors = _result(value, what)
+        if errors.shape != (30,):
+            raise Failed(f"{what}: errors must hold E after each of the 30 epochs; got shape {errors.shape}")
+        if not np.allclose(errors, want_errors, rtol=1e-8):
+            raise Failed(f"{what}: the error after each epoch differs from the reference training from the same "
+                         f"start (epoch 1: {errors[0]:.6g}, expected {want_errors[0]:.6g})")
+        if not all(np.allclose(g, w, rtol=1e-8, atol=1e-12) for g, w in zip(W, want_W)):
+            raise Failed(f"{what}: the returned weights are not the weights after the last epoch")
+
+
+XOR_GAMMA, XOR_EPOCHS = 2.0, 1000
+
+
+def _xor_probes(rng):
+    """Three starts from which the reference reaches E < 0.05 on XOR (most starts do)."""
+    out = []
+    while len(out) < 3:
+        W, b = xor_start(rng)
+        if train(X_XOR, D_XOR, W, b, XOR_GAMMA, XOR_EPOCHS)[2][-1] < 0.05:
+            out.append(Probe(f"train(X, d, W, b, {XOR_GAMMA}, {XOR_EPOCHS})", {"X": X_XOR, "d": D_XOR, "W": W, "b": b}))
+    return out
+
+
+def _xor_judge(probes, values, answers):
+    for probe, value in zip(probes, values):
+        W, b, errors = _result(value, "train")
+        e = probe.env
+        first = train(e["X"], e["d"], e["W"], e["b"], XOR_GAMMA, 10)[2]
+        if errors.shape != (XOR_EPOCHS,) or not np.allclose(errors[:10], first, rtol=1e-6):
+            raise Failed(f"train on XOR does not train from the start it is given (E after the first epochs "
+                         f"should be {first[0]:.4g}, {first[1]:.4g}, ...)")
+        try:
+            E = half_sse(forward(X_XOR, W, b)[-1], D_XOR)
+        except ValueError:
+            raise Failed("train returns W, b that do not fit together as a 2-h-1 network") from None
+        if not E < 0.05:
+            raise Failed(f"train on XOR from a start drawn like init_params([2, 3, 1], seed) with gamma = {XOR_GAMMA} "
+                         f"and {XOR_EPOCHS} epochs ends at E = {E:.4f}; it must get below 0.05")
+
+
+def _compare_probes(rng):
+    W, b = xor_start(rng)
+    return [Probe("compare_online_batch(X, d, W, b, 2.0, 0.05, 1500)", {"X": X_XOR, "d": D_XOR, "W": W, "b": b})]
+
+
+def _compare_judge(probes, values, answers):
+    e = probes[0].env
+    want = compare_online_batch(e["X"], e["d"], e["W"], e["b"], 2.0, 0.05, 1500)
+    got = values[0]
+    if isinstance(got, ProbeError):
+        raise Failed(f"compare_online_batch raised {got.message}")
+    if not isinstance(got, dict) or set(got) != {"batch", "online"}:
+        raise Failed("compare_online_batch must return a dict with the keys 'batch' and 'online'")
+    for name, epochs in want.items():
+        value = got[name]
+        # None arrives as NaN; one epoch either way is rounding at the threshold
+        ok = isinstance(value, np.ndarray) and value.shape == () and (
+            np.isnan(value) if epochs is None else abs(float(value) - epochs) <= 1)
+        if not ok:
+            raise Failed(f"compare_online_batch: {name} learning reaches E < 0.05 after {epochs} epochs from this start; "
+                         f"you report {value}")
 
 
 CHECKS = {
     "test_forward": Check(_forward_probes, _forward_judge),
     "test_backward": Check(_backward_probes, _backward_judge),
     "test_train_epoch": Check(_epoch_probes, _epoch_judge),
-    "test_train_xor": Check(lambda rng: [Probe("(list(W_xor), list(b_xor))")], _xor_judge),
+    "test_train": Check(_train_probes, _train_judge),
+    "test_train_xor": Check(_xor_probes, _xor_judge),
+    "test_online_vs_batch": Check(_compare_probes, _compare_judge),
 }

@@ -51,8 +51,7 @@ def _activation_probes(rng):
     lam = float(rng.uniform(0.3, 4))
     return [Probe("step(xi)", {"xi": xi}), Probe("sigmoid(xi, lam=lam)", {"xi": xi, "lam": lam}),
             Probe("sigmoid(xi)", {"xi": xi}), Probe("tanh(xi)", {"xi": xi}), Probe("relu(xi)", {"xi": xi}),
-            Probe("sigmoid(_np.array([-1000.0, 1000.0]))"), Probe("step(_np.array([-2.0, 0.0, 3.0]))"),
-            Probe("_strict(sigmoid, _np.array([-1000.0, 1000.0]))")]
+            Probe("step(_np.array([-2.0, 0.0, 3.0]))")]
 
 
 def _activation_judge(probes, values, answers):
@@ -62,10 +61,25 @@ def _activation_judge(probes, values, answers):
     _close(values[2], sigmoid(xi), "sigmoid(xi)")
     _close(values[3], np.tanh(xi), "tanh(xi)")
     _close(values[4], np.maximum(xi, 0), "relu(xi)", 0, 0)
-    _close(values[5], [0.0, 1.0], "sigmoid at xi = -1000 and 1000", 0, 1e-300)
-    _close(values[6], [0.0, 1.0, 1.0], "step at -2, 0, 3 (1 where xi >= 0)", 0, 0)
-    if isinstance(values[7], ProbeError) and "overflow" in values[7].message.lower():
-        raise Failed("sigmoid overflows for xi = -1000: use the tanh form or split by sign")
+    _close(values[5], [0.0, 1.0, 1.0], "step at -2, 0, 3 (1 where xi >= 0)", 0, 0)
+
+
+def _overflow_probes(rng):
+    """Far tails, |lam xi| up to 1000, evaluated with floating-point overflow made an error."""
+    lam = float(rng.uniform(0.5, 2))
+    xi = np.array([-1000.0, 1000.0, *rng.uniform(-1000, 1000, size=4)]) / lam
+    return [Probe("_strict(sigmoid, xi)", {"xi": xi * min(lam, 1)}), Probe("_strict(sigmoid, xi, lam)", {"xi": xi, "lam": lam})]
+
+
+def _overflow_judge(probes, values, answers):
+    for probe, value in zip(probes, values):
+        if isinstance(value, ProbeError) and "overflow" in value.message.lower():
+            raise Failed("sigmoid overflows for |lam xi| near 1000: use the tanh form or split by sign")
+    # the values at lam = 1 only: a wrong use of lam costs test_activations, not this cell
+    _close(values[0], sigmoid(probes[0].env["xi"]), "sigmoid far in the tails (|xi| up to 1000)", 1e-9, 1e-300)
+    tails = array_of(values[1], "sigmoid(xi, lam) far in the tails", probes[1].env["xi"].shape)
+    if not np.all((tails >= 0) & (tails <= 1)):
+        raise Failed("sigmoid(xi, lam) far in the tails must stay between 0 and 1")
 
 
 def _derivative_probes(rng):
@@ -150,6 +164,7 @@ def _count_judge(probes, values, answers):
 
 CHECKS = {
     "test_activations": Check(_activation_probes, _activation_judge),
+    "test_sigmoid_overflow": Check(_overflow_probes, _overflow_judge),
     "test_derivatives": Check(_derivative_probes, _derivative_judge),
     "test_logic_gates": Check(_gate_probes, _gate_judge),
     "test_network_function": Check(_network_probes, _network_judge),

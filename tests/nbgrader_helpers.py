@@ -24,7 +24,8 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 COURSE_ID = "ffnn"
 ASSIGNMENTS = ("neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
-               "backprop-algorithm", "losses-and-classification")
+               "backprop-algorithm", "losses-and-classification", "perceptron",
+               "training-in-practice")
 # nbgrader creates gradebooks with the `alembic` command that sits beside this Python
 ENV = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
 ENV.pop("NBGRADER_EXECUTION", None)

@@ -26,8 +26,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 A = "neurons"
-FULL = 9.0
-POINTS = {"test_activations": 2, "test_derivatives": 2, "test_logic_gates": 2,
+FULL = 10.0
+POINTS = {"test_activations": 2, "test_sigmoid_overflow": 1, "test_derivatives": 2, "test_logic_gates": 2,
           "test_network_function": 2, "test_count_params": 1}
 LEAK = "LEAKED-" + "7f3a"          # printed by hostile code only when it succeeds
 SAY_LEAK = "'LEAKED-' + '7f3a'"    # how the hostile code spells it, so its source holds no marker

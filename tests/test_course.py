@@ -20,11 +20,10 @@ NAMES = [
     "04-perceptron-learning", "05-gradient-descent", "06-backprop-by-hand",
     "07-backprop-algorithm", "08-losses", "09-hands-on", "10-training-in-practice",
 ]
-ASSIGNMENTS = ["neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
+ASSIGNMENTS = ["neurons", "expressive-power", "perceptron", "gradient-descent", "backprop-by-hand",
                "backprop-algorithm", "losses-and-classification", "training-in-practice"]
-# Links to files another branch adds (the assignment of notebook 10 is written by the
-# assignments' author); remove an entry once its file is in the repository.
-PENDING = {"../exercises/training-in-practice/training-in-practice.ipynb"}
+# Links to files another branch adds; remove an entry once its file is in the repository.
+PENDING = set()
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 
 

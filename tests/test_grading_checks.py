@@ -63,7 +63,7 @@ def message(cell):
 
 
 # ---- neurons --------------------------------------------------------------------------------
-@pytest.mark.parametrize("grade_id", ["test_activations", "test_derivatives", "test_logic_gates",
+@pytest.mark.parametrize("grade_id", ["test_activations", "test_sigmoid_overflow", "test_derivatives", "test_logic_gates",
                                       "test_network_function", "test_count_params"])
 def test_neurons_reference_passes(grade_id):
     cell = verdict("neurons", grade_id)
@@ -75,13 +75,37 @@ def test_neurons_reference_passes(grade_id):
     ("test_network_function", ("network_function", "@ W1 + b1", "@ W1.T + b1"), "W1 transposed"),
     ("test_derivatives", ("activations", "return lam * s * (1.0 - s)", "return s * (1.0 - s)"), "inner derivative lam"),
     ("test_count_params", ("count_params", "n_in * n_out + n_out", "n_in * n_out"), "do not forget the biases"),
-    ("test_activations", ("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+    ("test_sigmoid_overflow", ("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
                           "return 1 / (1 + np.exp(-lam * np.asarray(xi, dtype=float)))"), "overflows"),
     ("test_logic_gates", ("logic_gates", "b_AND = np.array([1.0, 1.0]), -1.5", "b_AND = np.array([1.0, 1.0]), -0.5"), "AND"),
 ])
 @pytest.mark.filterwarnings("ignore:overflow encountered")
 def test_neurons_mistakes_are_diagnosed(grade_id, edit, expected):
     assert expected in (message(verdict("neurons", grade_id, [edit])) or "")
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_neurons_overflow_is_graded_on_its_own():
+    exp_form = ("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+                "return 1 / (1 + np.exp(-lam * np.asarray(xi, dtype=float)))")
+    assert message(verdict("neurons", "test_activations", [exp_form])) is None
+    assert message(verdict("neurons", "test_derivatives", [exp_form])) is None
+    assert "overflows" in message(verdict("neurons", "test_sigmoid_overflow", [exp_form]))
+
+
+def test_neurons_consistently_wrong_sigmoid_and_derivative_fail():
+    """sigma(2 xi) with its own correct derivative: the pair agrees with itself, not with the course's sigmoid."""
+    edits = [("activations", "return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+              "return 0.5 * (1.0 + np.tanh(lam * np.asarray(xi, dtype=float)))"),
+             ("activations", "return lam * s * (1.0 - s)", "return 2 * lam * s * (1.0 - s)")]
+    assert "sigmoid_prime" in message(verdict("neurons", "test_derivatives", edits))
+    assert "sigmoid" in message(verdict("neurons", "test_activations", edits))
+
+
+def test_neurons_visible_derivative_test_uses_the_logistic_function_not_the_students():
+    nb = _notebook("neurons")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_derivatives")
+    assert "_central(sigmoid," not in cell.source and "_central(_logistic, _xi)" in cell.source
 
 
 def test_neurons_other_algebraic_forms_pass():
@@ -200,7 +224,8 @@ def test_decode_rejects_oversized_and_odd_values():
 
 
 # ---- backprop-algorithm ---------------------------------------------------------------------
-@pytest.mark.parametrize("grade_id", ["test_forward", "test_backward", "test_train_epoch", "test_train_xor"])
+@pytest.mark.parametrize("grade_id", ["test_forward", "test_backward", "test_train_epoch", "test_train",
+                                      "test_train_xor", "test_online_vs_batch"])
 def test_backprop_algorithm_reference_passes(grade_id):
     assert message(verdict("backprop-algorithm", grade_id)) is None
 
@@ -217,8 +242,32 @@ def test_backprop_algorithm_mistakes_are_diagnosed(grade_id, edit, expected):
 
 
 def test_backprop_algorithm_untrained_xor_fails():
-    edit = ("train_xor", "for epoch in range(4000):", "for epoch in range(0):")
-    assert "below 0.05" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
+    edit = ("train", "W, b = train_epoch(X, d, W, b, gamma, batch_size)", "pass")
+    assert "does not train from the start" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
+
+
+def test_backprop_algorithm_hand_set_xor_weights_fail():
+    """A `train` that ignores its start and returns weights set by hand scores nothing."""
+    hand = ("W = [np.array([[6.0, -6.0], [-6.0, 6.0]]), np.array([[9.0], [9.0]])]; "
+            "b = [np.array([-3.0, -3.0]), np.array([-4.5])]")
+    edit = ("train", "W, b = train_epoch(X, d, W, b, gamma, batch_size)", hand)
+    assert "does not train from the start" in message(verdict("backprop-algorithm", "test_train_xor", [edit]))
+    assert "differs from the reference" in message(verdict("backprop-algorithm", "test_train", [edit]))
+
+
+def test_backprop_algorithm_in_place_train_epoch_passes():
+    edits = [("train_epoch", "    W = [w.copy() for w in W]\n    b = [v.copy() for v in b]\n", ""),
+             ("train_epoch", "return W, b", "return None")]
+    assert message(verdict("backprop-algorithm", "test_train_epoch", edits)) is None
+
+
+def test_backprop_algorithm_online_vs_batch_mistakes():
+    swapped = ("online_vs_batch", '(("batch", None), ("online", 1))', '(("batch", 1), ("online", None))')
+    assert "reaches E < 0.05 after" in message(verdict("backprop-algorithm", "test_online_vs_batch", [swapped]))
+    off_by_one = ("online_vs_batch", "next((k + 1 for", "next((k for")
+    assert message(verdict("backprop-algorithm", "test_online_vs_batch", [off_by_one])) is None  # one epoch is allowed
+    two_off = ("online_vs_batch", "next((k + 1 for", "next((k + 3 for")
+    assert "you report" in message(verdict("backprop-algorithm", "test_online_vs_batch", [two_off]))
 
 
 # ---- losses-and-classification --------------------------------------------------------------
@@ -262,3 +311,100 @@ def test_deeply_nested_results_score_zero():
             value = {"seq": [value]}
         outputs[0].data[verdicts.MIME]["results"][0] = {"value": value}
     assert "malformed" in message(verdict("neurons", "test_count_params", tamper=nest))
+
+
+def test_losses_held_out_digits_never_enter_the_notebook():
+    """The notebook's kernel gets only the training digits; the held-out labels stay with the grader."""
+    from grading.losses_and_classification import held_out
+
+    nb = _notebook("losses-and-classification")
+    source = "\n".join(c.source for c in nb.cells)
+    assert "X_test" not in source and "labels_test" not in source
+    ns = {}
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    exec(compile(setup.source, "<setup>", "exec"), ns)
+    arrays = [v for k, v in ns.items() if isinstance(v, np.ndarray) and not k.startswith("__")]
+    assert sorted(len(a) for a in arrays) == [1297, 1297]
+    assert len(held_out()[0]) == 500
+
+
+def test_losses_digits_probe_sends_images_only():
+    nb = _notebook("losses-and-classification")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_digits")
+    running = verdicts.Session("losses-and-classification", "s1", "course-secret", nb).probe_for(cell)
+    assert [set(p.env) for p in running.probes] == [{"X"}]
+
+
+# ---- perceptron -----------------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_perceptron_update", "test_perceptron_train", "test_detect_cycle",
+                                      "test_logistic_grad"])
+def test_perceptron_reference_passes(grade_id):
+    assert message(verdict("perceptron", grade_id)) is None
+
+
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_perceptron_update", ("perceptron_update", "w + gamma * (d - y) * x", "w + gamma * (y - d) * x"), "wrong way"),
+    ("test_perceptron_update", ("perceptron_update", "b + gamma * (d - y)", "b + gamma * d"), "w is right, b is not"),
+    ("test_perceptron_update", ("perceptron_update", "y = 1.0 if x @ w + b >= 0 else 0.0", "y = 1.0 - d"),
+     "correctly classified"),
+    ("test_perceptron_train", ("perceptron_train", "if mistakes == 0:\n            break", "if epoch == 1:\n            break"),
+     "misclassify"),
+    ("test_perceptron_train", ("perceptron_train", "return w, b, epoch", "return w, b, epoch - 1"), "the last one without"),
+    ("test_detect_cycle", ("detect_cycle", "if mistakes == 0:\n            return None", ""), "must return None"),
+    # comparing each epoch only with the previous one misses cycles longer than one epoch
+    ("test_detect_cycle", ("detect_cycle", "if state in seen:", "if seen and state == list(seen)[-1]:"), "first repeat"),
+    ("test_logistic_grad", ("logistic_grad", "delta = y - d", "delta = d - y"), "sign is flipped"),
+    ("test_logistic_grad", ("logistic_grad", "return X.T @ delta, float(delta.sum())",
+                            "return X.T @ delta / len(X), float(delta.sum()) / len(X)"), "averaged"),
+    ("test_logistic_grad", ("logistic_grad", "delta = y - d", "delta = (y - d) * y * (1 - y)"), "central differences"),
+])
+def test_perceptron_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("perceptron", grade_id, [edit])) or "")
+
+
+def test_perceptron_training_with_another_start_fails():
+    edit = ("perceptron_train", "w, b = np.zeros(X.shape[1]), 0.0", "w, b = np.ones(X.shape[1]), 0.0")
+    text = message(verdict("perceptron", "test_perceptron_train", [edit])) or ""
+    assert "w = 0, b = 0" in text or "misclassify" in text
+
+
+# ---- training-in-practice -------------------------------------------------------------------
+@pytest.mark.parametrize("grade_id", ["test_momentum_step", "test_adam_step", "test_l2_grad", "test_dropout",
+                                      "test_early_stopping"])
+def test_training_in_practice_reference_passes(grade_id):
+    assert message(verdict("training-in-practice", grade_id)) is None
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt")
+@pytest.mark.parametrize("grade_id, edit, expected", [
+    ("test_momentum_step", ("momentum_step", "v = mu * v - gamma * dw", "v = mu * v + gamma * dw"), "wrong sign"),
+    ("test_momentum_step", ("momentum_step", "v = mu * v - gamma * dw", "v = -gamma * dw"), "ignores the velocity"),
+    ("test_adam_step", ("adam_step", "m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta2 ** t)", "m_hat, s_hat = m, s"),
+     "bias correction"),
+    ("test_adam_step", ("adam_step", "s = beta2 * s + (1 - beta2) * dw ** 2", "s = beta2 * s + (1 - beta2) * dw"),
+     "moments are wrong"),
+    ("test_l2_grad", ("l2_grad", "return dW + lam * W", "return dW + 2 * lam * W"), "not 2 lam W"),
+    ("test_l2_grad", ("l2_grad", "return dW + lam * W", "return lam * W"), "add the error's gradient"),
+    ("test_dropout", ("dropout", "mask = keep / (1.0 - p)", "mask = keep"), "1 / (1 - p)"),
+    ("test_dropout", ("dropout", "return y, np.ones_like(y)", "return y * (1.0 - p), np.ones_like(y)"), "unchanged"),
+    ("test_dropout", ("dropout", "return dE_dout * mask", "return dE_dout"), "central differences"),
+    ("test_early_stopping", ("early_stopping", "return best, epoch", "return epoch, epoch"), "where training stopped"),
+    ("test_early_stopping", ("early_stopping", "lowest, best = np.inf, 0",
+                             "return int(np.argmin(val_errors)) + 1, len(val_errors)"), "after training has stopped"),
+    ("test_early_stopping", ("early_stopping", "return best, epoch", "return best - 1, epoch - 1"), "from 1"),
+])
+def test_training_in_practice_mistakes_are_diagnosed(grade_id, edit, expected):
+    assert expected in (message(verdict("training-in-practice", grade_id, [edit])) or "")
+
+
+def test_training_in_practice_references_agree_with_nnlib():
+    """The trusted references match nnlib's optimisers and early stopping on a small run."""
+    from grading import training_in_practice as ref
+    from nnlib.regularization import dropout_backward, l2_grad
+
+    rng = np.random.default_rng(3)
+    W, dW = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    assert np.allclose(l2_grad(W, 0.2), ref.central(lambda V: ref.l2_penalty(V, 0.2), W), atol=1e-8)
+    mask = (rng.random((3, 2)) > 0.5) / 0.5
+    assert np.allclose(dropout_backward(dW, mask), dW * mask)
+    assert ref.early_stopping([3.0, 2.0, 2.5, 2.6, 1.0], 2) == (2, 4)

@@ -27,7 +27,7 @@ from hub_helpers import (COURSE_ID, HUBCTL, INSTRUCTOR, INSTRUCTOR_PLUGINS, REPO
                          cannot_create_users, disabled_plugins, start_hub, stop_hub, user_processes)
 from nbgrader_helpers import edit_answers, read_grades_csv, solution_answers
 
-ASSIGNMENT = "neurons"          # 9 points; the transposed-weights answer scores 7
+ASSIGNMENT = "neurons"          # 10 points; the transposed-weights answer scores 8
 LATE = "losses-and-classification"
 ADA, BOB, CY = STUDENTS        # the solution, a wrong answer, nothing
 WRONG = {"network_function": [("@ W1 + b1", "@ W1.T + b1")]}
@@ -147,13 +147,13 @@ def class_round_trip(hub):
 
 def test_grades_of_the_three_students(hub, class_round_trip):
     subs = class_round_trip["submissions"]
-    assert (subs[ADA]["score"], subs[ADA]["max_score"]) == (9, 9), subs[ADA]
-    assert subs[BOB]["score"] == 7, subs[BOB]   # network_function's test fails, the rest pass
+    assert (subs[ADA]["score"], subs[ADA]["max_score"]) == (10, 10), subs[ADA]
+    assert subs[BOB]["score"] == 8, subs[BOB]   # network_function's test fails, the rest pass
     assert CY not in subs, "cy submitted nothing: the formgrader lists no submission of cy"
 
 
 def test_students_fetched_their_own_feedback(hub, class_round_trip):
-    expected = {ADA: "Score: 9.0 / 9.0", BOB: "Score: 7.0 / 9.0"}
+    expected = {ADA: "Score: 10.0 / 10.0", BOB: "Score: 8.0 / 10.0"}
     for student, score in expected.items():
         folder = hub.user(student, "GET", f"api/contents/{ASSIGNMENT}/feedback").json()
         (stamp,) = [item["name"] for item in folder["content"]]
@@ -168,8 +168,8 @@ def test_grades_exported_by_the_instructor(hub, class_round_trip):
                             f"cd {hub.course} && PATH={hub.prefix / 'bin'}:$PATH nbgrader export --to {csv_path}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = read_grades_csv(csv_path)
-    assert float(rows[(ASSIGNMENT, ADA)]["score"]) == 9
-    assert float(rows[(ASSIGNMENT, BOB)]["score"]) == 7
+    assert float(rows[(ASSIGNMENT, ADA)]["score"]) == 10
+    assert float(rows[(ASSIGNMENT, BOB)]["score"]) == 8
     assert float(rows[(ASSIGNMENT, CY)]["score"]) == 0 and rows[(ASSIGNMENT, CY)]["timestamp"] in ("", "None")
 
 

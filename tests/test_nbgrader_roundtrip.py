@@ -1,4 +1,4 @@
-"""The real nbgrader round trip in a temporary course and exchange, for all six assignments:
+"""The real nbgrader round trip in a temporary course and exchange, for all the assignments:
 
 generate -> release -> fetch (as students) -> fill in -> submit -> collect -> autograde ->
 generate feedback -> manual grades for written answers -> export grades.csv.
@@ -27,8 +27,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:Object of typ
 
 CLI_ASSIGNMENT = "backprop-by-hand"
 WRITTEN = {"expressive-power": {"xor_explanation": 2}, "gradient-descent": {"clipping_explanation": 2}}
-TOTAL = {"neurons": 9, "expressive-power": 10, "gradient-descent": 8, "backprop-by-hand": 9,
-         "backprop-algorithm": 9, "losses-and-classification": 6}
+TOTAL = {"neurons": 10, "expressive-power": 10, "gradient-descent": 8, "backprop-by-hand": 9,
+         "backprop-algorithm": 10, "losses-and-classification": 6,
+         "perceptron": 8, "training-in-practice": 9}
 
 NNLIB_CELLS = {
     # a student who lets nnlib do the differentiating: right numbers, wrong exercise
@@ -78,22 +79,47 @@ CASES = {
                   ["refers to _library_gradient (which leads to gradients)", "closed form you derived by hand"]),
     },
     "neurons": {
-        "sol": ({}, 9, {}, []),
+        "sol": ({}, 10, {}, []),
         "untouched": ("untouched", 0, {}, []),
-        "transposed": ({"network_function": [("@ W1 + b1", "@ W1.T + b1")]}, 7, {"test_network_function": 0},
+        "transposed": ({"network_function": [("@ W1 + b1", "@ W1.T + b1")]}, 8, {"test_network_function": 0},
                        ["network_function uses W1 transposed"]),
+        # a sigmoid that overflows in the tails loses only the overflow cell
+        "overflow": ({"activations": [("return 0.5 * (1.0 + np.tanh(0.5 * lam * np.asarray(xi, dtype=float)))",
+                                       "return 1 / (1 + np.exp(-lam * np.asarray(xi, dtype=float)))")]},
+                     9, {"test_sigmoid_overflow": 0, "test_activations": 2, "test_derivatives": 2},
+                     ["sigmoid overflows"]),
     },
     "backprop-algorithm": {
-        "sol": ({}, 9, {}, []),
+        "sol": ({}, 10, {}, []),
+        # train_epoch updating W and b in place (and train relying on that) scores full marks
+        "inplace": ({"train_epoch": [("    W = [w.copy() for w in W]\n    b = [v.copy() for v in b]\n", ""),
+                                     ("return W, b", "return None")],
+                     "train": [("errors = []", "errors = []\n    W, b = [w.copy() for w in W], [v.copy() for v in b]"),
+                               ("W, b = train_epoch(X, d, W, b, gamma, batch_size)", "train_epoch(X, d, W, b, gamma, batch_size)")]},
+                    10, {"test_train_epoch": 2, "test_train_xor": 1}, []),
         "untouched": ("untouched", 0, {}, []),
         # a transposed weight gradient breaks backward and everything that trains with it
         "transposed": ({"backward": [("dW[l] = ys[l].T @ dE_dxi", "dW[l] = dE_dxi.T @ ys[l]")]}, 2,
-                       {"test_forward": 2, "test_backward": 0, "test_train_epoch": 0, "test_train_xor": 0},
+                       {"test_forward": 2, "test_backward": 0, "test_train_epoch": 0, "test_train": 0,
+                        "test_train_xor": 0, "test_online_vs_batch": 0},
                        ["the transpose of W[0]"]),
     },
     "expressive-power": {"sol": ({}, 10, {}, []), "untouched": ("untouched", 0, {}, [])},
     "gradient-descent": {"sol": ({}, 8, {}, []), "untouched": ("untouched", 0, {}, [])},
     "losses-and-classification": {"sol": ({}, 6, {}, []), "untouched": ("untouched", 0, {}, [])},
+    "perceptron": {
+        "sol": ({}, 8, {}, []),
+        "untouched": ("untouched", 0, {}, []),
+        "sign": ({"logistic_grad": [("delta = y - d", "delta = d - y")]}, 6, {"test_logistic_grad": 0},
+                 ["the sign is flipped"]),
+    },
+    "training-in-practice": {
+        "sol": ({}, 9, {}, []),
+        "untouched": ("untouched", 0, {}, []),
+        "no-correction": ({"adam_step": [("m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta2 ** t)",
+                                          "m_hat, s_hat = m, s")]}, 7, {"test_adam_step": 0, "test_momentum_step": 2},
+                          ["bias correction"]),
+    },
 }
 
 

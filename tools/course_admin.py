@@ -26,7 +26,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 ASSIGNMENTS = ("neurons", "expressive-power", "gradient-descent", "backprop-by-hand",
-               "backprop-algorithm", "losses-and-classification")
+               "backprop-algorithm", "losses-and-classification", "perceptron",
+               "training-in-practice")
 
 # nbgrader creates its gradebook with the `alembic` command; make the one beside this Python
 # findable even when the virtual environment is not activated (make calls .venv/bin/python).
