@@ -10,7 +10,7 @@ PY     := $(BIN)/python
 STAMP_COURSE := $(VENV)/.stamp-course
 STAMP_TEST   := $(VENV)/.stamp-test
 
-.PHONY: help venv lab lab-instructor hub test test-lib test-notebooks test-min notebooks binder-freeze release grade bench clean
+.PHONY: help venv lab lab-instructor hub test test-lib test-notebooks test-min notebooks solutions binder-freeze release grade bench clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -96,6 +96,11 @@ ROSTER     ?=
 hub:
 	FFNN_HUB_IP=$(HUB_IP) FFNN_HUB_PORT=$(HUB_PORT) FFNN_INSTRUCTOR=$(INSTRUCTOR) \
 	    FFNN_ROSTER=$(if $(ROSTER),$(abspath $(ROSTER)),) $(PYTHON) deploy/hubctl.py up
+
+# Instructors and maintainers: after editing a notebook in solutions/ (JupyterLab's Create
+# Assignment toolbar, `make lab-instructor`), store its fresh outputs for nbval.
+solutions: $(STAMP_TEST)
+	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.record_timing=False --inplace solutions/*/*.ipynb
 
 release: $(STAMP_COURSE)
 	$(PY) tools/course_admin.py release $(ASSIGNMENTS)

@@ -139,14 +139,15 @@ def test_exercises_hide_solutions_and_hidden_tests():
         assert "raise NotImplementedError()" in text
 
 
-def test_solutions_are_what_the_builder_writes(tmp_path):
-    # Sources and metadata must match the builder; outputs are checked by nbval (make test).
-    builder = _load_tools_module("build_solutions", REPO / "tools" / "build_solutions.py")
-    for name in ASSIGNMENTS:
-        built = tmp_path / f"{name}.ipynb"
-        nbformat.write(builder.BUILDERS[name]().notebook(), str(built))
-        assert normalised(built) == normalised(_notebook("solutions", name)), (
-            f"solutions/{name} was edited by hand or the builder changed: run tools/build_solutions.py")
+def test_the_shared_check_cell_is_the_graders_module():
+    """backprop-by-hand's read-only helper cell (the student's visible checks) and the grader's
+    trusted side share grading/cells/backprop_by_hand.py: the cell must be that file, verbatim."""
+    nb = nbformat.read(_notebook("solutions", "backprop-by-hand"), as_version=4)
+    cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "network_and_checks"]
+    shared = (REPO / "grading" / "cells" / "backprop_by_hand.py").read_text()
+    assert len(cells) == 1 and cells[0].source.strip() == shared.strip(), (
+        "solutions/backprop-by-hand's cell network_and_checks differs from grading/cells/backprop_by_hand.py: "
+        "paste the file into the cell (or the cell into the file), then `make solutions` and `make release`")
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -154,7 +155,7 @@ def test_solutions_are_committed_with_outputs(name):
     nb = nbformat.read(_notebook("solutions", name), as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code), (
-        f"solutions/{name} is stored unexecuted: run tools/build_solutions.py")
+        f"solutions/{name} is stored unexecuted: run `make solutions`")
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
 
 
