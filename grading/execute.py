@@ -18,14 +18,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, Unicode
 

@@ -6,10 +6,8 @@ usual mistake is diagnosed by name, and library gradients are refused.
 from __future__ import annotations
 
 import importlib.util
-import types
 
 import nbformat
-import numpy as np
 import pytest
 from nbclient import NotebookClient
 
