@@ -1,6 +1,9 @@
 """Lab speed where the student is: Chromium driving a private JupyterLab (Playwright).
 
-Run:  .venv/bin/python bench/bench_labs_browser.py [--quick]
+Run:  .venv/bin/python bench/bench_labs_browser.py [--quick] [--headed]
+
+``--headed`` draws in a real Chromium window (needs a display: ``xvfb-run -a -s "-screen 0
+1400x900x24" .venv/bin/python bench/bench_labs_browser.py --headed`` on a server).
 
 A notebook with all six labs at their defaults is run in JupyterLab 4 (headless Debian
 Chromium, viewport 1400 x 900, the issue's setting). For each lab, one control is changed
@@ -33,6 +36,7 @@ from common import machine, print_table  # noqa: E402
 import harness  # noqa: E402
 
 QUICK = "--quick" in sys.argv
+HEADED = "--headed" in sys.argv
 N = 8 if QUICK else 30
 
 #: the reference: an ipywidgets Image that a Button fills with a new PNG of the step-size
@@ -140,14 +144,15 @@ def main():
         nb = base / "bench-labs.ipynb"
         write_notebook(nb)
         with harness.jupyter_lab(base / "lab", [nb]) as server, sync_playwright() as pw:
-            browser = harness.launch(pw)
+            browser = harness.launch(pw, headed=HEADED)
             try:
                 page = harness.open_notebook(browser, server, nb.name, wait_for=harness.LAB_CLASSES.values())
                 time.sleep(2.0)  # let the first frames settle
                 rows, play = measure(page)
             finally:
                 browser.close()
-    print(f"Labs in Chromium (JupyterLab 4, headless, 1400 x 900): input -> new figure loaded; "
+    mode = "headed, in a window on " + os.environ.get("DISPLAY", "?") if HEADED else "headless"
+    print(f"Labs in Chromium (JupyterLab 4, {mode}, 1400 x 900): input -> new figure loaded; "
           f"{machine()}; {N} changes per case")
     print_table(["lab", "control", "median", "p90", "goal", "met"], rows)
     ok = play["fps"] >= 30

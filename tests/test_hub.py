@@ -231,7 +231,7 @@ def test_instructor_opens_the_formgrader_in_a_browser_tab(hub, class_round_trip)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
+        browser = harness.launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(f"{hub.url}/hub/login")

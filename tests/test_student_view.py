@@ -124,7 +124,7 @@ def test_nbgrader_menu_and_assignments_tab_in_the_browser(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
+        browser = harness.launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(f"{base}/lab?token={TOKEN}")

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--no-default-browser-check", "--disable-extensions"]
 #: the ports this project's browser runs may use (the first free one is taken)
@@ -153,9 +153,16 @@ def _start_server(base, root, env, port, token):
         time.sleep(0.5)
 
 
-def launch(pw):
-    """Chromium (Debian's) through Playwright."""
-    return pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=60_000)
+def launch(pw, headed: bool | None = None):
+    """Chromium (Debian's) through Playwright: headless, or ``headed`` (default: the environment
+    variable NNLIB_HEADED=1) in a real window on the display in $DISPLAY (a desktop, or Xvfb:
+    ``xvfb-run``), drawing as a student's browser does."""
+    if headed is None:
+        headed = os.environ.get("NNLIB_HEADED") == "1"
+    if headed and not os.environ.get("DISPLAY"):
+        raise RuntimeError("headed Chromium needs a display: run under xvfb-run (apt-get install xvfb)")
+    args = CHROMIUM_ARGS if headed else ["--headless"] + CHROMIUM_ARGS
+    return pw.chromium.launch(executable_path=CHROMIUM, headless=not headed, args=args, timeout=60_000)
 
 
 def open_notebook(browser, server, name: str, run_all: bool = True, wait_for=(), timeout_ms: int = 120_000):
