@@ -32,6 +32,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 #: the ports this project's browser runs may use (the first free one is taken)
 PORTS = range(8800, 8900)
 SERVER_START_TIMEOUT = 90  # seconds
+#: the server configuration `make lab` gives a student (the labs are measured where students use them)
+STUDENT_VIEW = Path(__file__).resolve().parents[2] / "deploy" / "jupyter" / "student"
 #: the size the issue's measurements were made at: JupyterLab then gives notebooks a 968 px column
 VIEWPORT = {"width": 1400, "height": 900}
 LAB_CLASSES = {"step_size": "nnlib-step-size", "decision_boundary": "nnlib-boundary", "neuron": "nnlib-neuron",
@@ -83,8 +85,8 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def jupyter_lab(base: Path, notebooks):
-    """A private JupyterLab serving copies of ``notebooks`` (paths) from ``base / "root"``;
-    yields ``{"url", "token", "log", "root"}`` and stops server and kernels afterwards."""
+    """A private JupyterLab, configured as `make lab` (the student view), serving copies of
+    ``notebooks`` (paths) from ``base / "root"``; yields ``{"url", "token", "log", "root"}`` and stops server and kernels afterwards."""
     root, config = base / "root", base / "config"
     for d in (root, config, base / "runtime", base / "data", base / "ipython", base / "settings",
               base / "workspaces"):
@@ -100,7 +102,8 @@ def jupyter_lab(base: Path, notebooks):
         '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
     token = secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY_"))}
-    env.update(JUPYTER_CONFIG_DIR=str(config), JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+    env.update(JUPYTER_CONFIG_DIR=str(config), JUPYTER_CONFIG_PATH=str(STUDENT_VIEW),
+               JUPYTER_RUNTIME_DIR=str(base / "runtime"),
                JUPYTER_DATA_DIR=str(base / "data"), IPYTHONDIR=str(base / "ipython"),
                JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1",
                PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""))
