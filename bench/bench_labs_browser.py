@@ -39,22 +39,24 @@ QUICK = "--quick" in sys.argv
 HEADED = "--headed" in sys.argv
 N = 8 if QUICK else 30
 
-#: the reference: an ipywidgets Image that a Button fills with a new PNG of the step-size
-#: figure's size (480 x 272), no drawing - the floor of kernel round trip + PNG + browser
+#: the reference: the labs' canvas (FrameCanvas) that a Button fills with a new frame of the
+#: step-size figure's size (480 x 272, every pixel changed), no drawing - the floor of kernel
+#: round trip + PNG + browser
 REFERENCE_CELL = """\
 import ipywidgets as widgets
 import numpy as np
-from nnlib.labs._base import encode_png
+from nnlib.labs._canvas import FrameCanvas
 ref_pixels = np.full((272, 480, 4), 255, dtype=np.uint8)
-ref_image = widgets.Image(format="png", value=encode_png(ref_pixels))
-ref_image.add_class("nnlib-figure")
+ref_canvas = FrameCanvas(480, 272)
+ref_canvas.add_class("nnlib-figure")
+ref_canvas.show(ref_pixels)
 ref_button = widgets.Button(description="new frame")
 ref_button.add_class("nnlib-btn-frame")
 def _new_frame(_):
     ref_pixels[:, :, 0] = (int(ref_pixels[0, 0, 0]) + 1) % 256
-    ref_image.value = encode_png(ref_pixels)
+    ref_canvas.show(ref_pixels)
 ref_button.on_click(_new_frame)
-ref_box = widgets.VBox([ref_button, ref_image])
+ref_box = widgets.VBox([ref_button, ref_canvas])
 ref_box.add_class("nnlib-lab")
 ref_box.add_class("nnlib-reference")
 ref_box"""
@@ -90,7 +92,7 @@ def click(page, lab, key):
 
 #: (lab class, what is changed, how to make the action)
 CASES = [
-    ("nnlib-reference", "reference: Image widget, new 480x272 PNG, no drawing",
+    ("nnlib-reference", "reference: lab canvas, new 480x272 frame, no drawing",
      lambda p: click(p, "nnlib-reference", "frame")),
     ("nnlib-step-size", "γ slider", lambda p: slider(p, "nnlib-step-size", "gamma")),
     ("nnlib-boundary", "step button (1 epoch)", lambda p: click(p, "nnlib-boundary", "step")),

@@ -82,6 +82,10 @@ def browser(jupyter_lab):
             b.close()
 
 
+#: errors the page reported (a frame the canvas could not draw, an exception in a view)
+BROWSER_ERRORS: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def page(browser, jupyter_lab):
     try:
@@ -91,6 +95,8 @@ def page(browser, jupyter_lab):
         for p in browser.contexts[-1].pages if browser.contexts else []:
             p.screenshot(path=str(ARTIFACTS / "00-setup-failed.png"), full_page=True)
         raise
+    pg.on("console", lambda m: m.type == "error" and "nnlib" in m.text and BROWSER_ERRORS.append(m.text))
+    pg.on("pageerror", lambda e: BROWSER_ERRORS.append(str(e)))
     time.sleep(1.0)
     pg.screenshot(path=str(ARTIFACTS / "01-all-labs.png"), full_page=True)
     yield pg
@@ -111,7 +117,7 @@ def _wait_changed(get, old, timeout_s=60.0, what="value"):
 def test_ping_pong_preset_updates_readout_and_plot(page):
     lab = page.locator(".nnlib-step-size").first
     readout = lab.locator(".nnlib-readout").first
-    image = lab.locator("img.nnlib-figure").first
+    image = lab.locator(".nnlib-figure canvas").first
     lab.scroll_into_view_if_needed()
     before_text = readout.inner_text()
     assert "converges monotonically" in before_text  # the default: gamma = 0.2 on x^2
@@ -132,7 +138,7 @@ def test_ping_pong_preset_updates_readout_and_plot(page):
 def test_step_button_trains_one_epoch_and_updates_the_loss(page):
     lab = page.locator(".nnlib-boundary").first
     readout = lab.locator(".nnlib-readout").first
-    image = lab.locator("img.nnlib-figure").first
+    image = lab.locator(".nnlib-figure canvas").first
     lab.scroll_into_view_if_needed()
     before = readout.inner_text()
     assert before.startswith("epoch 0")
@@ -171,9 +177,9 @@ GEOMETRY_JS = """(cls) => {
   const out = lab.closest('.jp-OutputArea-output') || lab.parentElement;
   const area = out.getBoundingClientRect();
   const visible = e => e.getClientRects().length > 0;
-  const imgs = [...lab.querySelectorAll('img.nnlib-figure')].map(i => {
+  const imgs = [...lab.querySelectorAll('.nnlib-figure canvas')].map(i => {
     const r = i.getBoundingClientRect();
-    return {nw: i.naturalWidth, nh: i.naturalHeight, w: r.width, h: r.height};
+    return {nw: i.width, nh: i.height, w: r.width, h: r.height};
   });
   const overflow = [...lab.querySelectorAll('*')].filter(visible).filter(e => {
     const r = e.getBoundingClientRect(); return r.width > 0 && r.right > area.right + 0.5; })
@@ -208,7 +214,7 @@ def test_lab_is_drawn_exactly_and_fits_the_column(page, lab):
 def test_race_reset_and_step_walk_the_paths_in_an_aligned_table(page):
     lab = page.locator(".nnlib-optimizer-race").first
     readout = lab.locator(".nnlib-readout").first
-    image = lab.locator("img.nnlib-figure").first
+    image = lab.locator(".nnlib-figure canvas").first
     lab.scroll_into_view_if_needed()
     assert "Shown: step 60 of 60" in readout.inner_text()
     lab.locator("button.nnlib-btn-reset").first.click()
@@ -241,12 +247,12 @@ def test_readouts_are_aligned_tables(page, lab):
 
 
 def test_boundary_click_on_a_line_picks_its_weight_and_hover_enlarges_a_unit(page):
-    """Playground parity in the browser (ipyevents on the figure): a click on the line of a
-    weight selects it in the editor; the pointer on a unit's heatmap shows it in the big one."""
-    pytest.importorskip("ipyevents")
+    """Playground parity in the browser (pointer events on the lab's canvas): a click on the
+    line of a weight selects it in the editor; the pointer on a unit's heatmap shows it in the
+    big one."""
     lab = page.locator(".nnlib-boundary").first
     lab.scroll_into_view_if_needed()
-    image = lab.locator("img.nnlib-figure").first
+    image = lab.locator(".nnlib-figure canvas").first
     box = image.bounding_box()
     param = lab.locator(".nnlib-weight-param select").first
     # the middle of the line of W1[0,0] (x1 -> h1.1), computed from a twin of the demo's lab
@@ -285,7 +291,7 @@ def test_boundary_click_on_a_line_picks_its_weight_and_hover_enlarges_a_unit(pag
 
 
 def test_play_frame_rate_and_pause(page):
-    """Kernel-side Play: frames reach the page (counted as figure loads) and Pause stops them
+    """Kernel-side Play: frames reach the page (counted as painted frames) and Pause stops them
     within a frame or two (one may be on its way). The >= 30 frames/s goal is checked when
     NNLIB_CHECK_SPEED is set (a quiet machine; bench/bench_labs_browser.py prints the rate):
     on a CI machine shared with other jobs a rate says more about the neighbours."""
@@ -315,3 +321,8 @@ def test_reopened_notebook_shows_a_static_picture_of_each_lab(browser, jupyter_l
             assert nw > 300 and nh > 200 and (w, h) == (nw, nh)
     finally:
         pg.context.close()
+
+
+def test_the_page_reported_no_error(page):
+    """Runs after the others (file order): nothing the labs did made the page log an error."""
+    assert BROWSER_ERRORS == [], BROWSER_ERRORS[:5]

@@ -72,8 +72,8 @@ def test_an_exception_while_updating_raises_from_code(lab):
 def test_figures_are_shown_at_their_drawn_size_with_text_of_ten_pixels(lab):
     for view in lab.views:
         w, h = view.size_px
-        assert view.image.layout.width == f"{w}px" and view.image.layout.height == f"{h}px"
-        assert view.image.layout.align_self == "flex-start"  # never stretched by its row
+        assert view.widget.layout.width == f"{w}px" and view.widget.layout.height == f"{h}px"
+        assert view.widget.layout.align_self == "flex-start"  # never stretched by its row
         png = mpimg.imread(io.BytesIO(view.png()), format="png")
         assert png.shape[:2] == (h, w)
         assert w <= 900  # fits a 968 px notebook column with the lab's margins

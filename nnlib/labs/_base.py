@@ -29,7 +29,8 @@ import ipywidgets as widgets
 from traitlets import validate
 
 from ._play import FrameLoop
-from ._render import FigureView, PixelImage, PixelText, encode_png
+from ._png import encode_png
+from ._render import FigureView, PixelImage, PixelText
 
 __all__ = ["FigureView", "FrameLoop", "Lab", "ShownSteps", "PixelImage", "PixelText", "STYLE", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
            "FloatLogSlider", "BoundedIntText", "BoundedFloatText"]

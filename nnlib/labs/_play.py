@@ -14,11 +14,16 @@ class FrameLoop:
 
     While ``play.playing`` is true, a task on the kernel's asyncio loop calls ``advance()``
     (the lab's work for one frame, e.g. a few epochs) and redraws, then yields to the loop
-    for the rest of the frame interval, so that messages from the browser (Pause, a slider)
-    are handled between two frames: Pause stops within one frame. ``advance`` returns False
+    until the browser has drawn that frame (its canvas acknowledges every frame) and the
+    frame interval is over. So at most one frame is ever on its way: a browser that falls
+    behind gets fewer frames instead of a growing queue, and messages from the browser
+    (Pause, a slider) are handled between two frames: Pause stops within one frame. ``advance`` returns False
     to stop (e.g. training diverged). Outside a running event loop (a test, a script) nothing
     runs by itself; call :meth:`frame` instead.
     """
+
+    #: seconds to wait for the browser to draw a frame (no view open: Play goes on slowly)
+    ack_timeout = 0.5
 
     def __init__(self, lab, play: widgets.Play, advance, fps: float = 40.0):
         self.lab, self.play, self.advance, self.fps = lab, play, advance, fps
@@ -51,9 +56,11 @@ class FrameLoop:
 
     async def _run(self) -> None:
         interval = 1.0 / self.fps
+        canvas = self.lab.fig_view.widget
         while self.play.playing:
             start = time.perf_counter()
             if not self.frame(from_browser=True):
                 self.play.playing = False
                 break
-            await asyncio.sleep(max(0.002, interval - (time.perf_counter() - start)))
+            await canvas.drawn(timeout=self.ack_timeout)
+            await asyncio.sleep(max(0.0, interval - (time.perf_counter() - start)))

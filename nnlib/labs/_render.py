@@ -1,52 +1,34 @@
-"""Drawing a lab's figure fast: an off-screen Agg figure shown as PNG in an ``Image`` widget.
+"""Drawing a lab's figure fast: an off-screen Agg figure, shown in the browser by a FrameCanvas.
 
 :class:`FigureView` renders a matplotlib Figure (blitting: a cached background plus the
 artists that change), then lets painters write pixels straight into the frame
 (:class:`PixelImage` for heatmaps, :class:`PixelText` for captions that change rarely), and
-encodes the PNG (:func:`encode_png`). Used by every lab through ``_base``.
+hands the frame to :class:`~nnlib.labs._canvas.FrameCanvas`, which sends the browser the part
+that changed. Used by every lab through ``_base``.
 """
 from __future__ import annotations
 
 import math
-import struct
-import zlib
 
 import numpy as np
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["FigureView", "PixelImage", "PixelText", "encode_png"]
+from ._canvas import FrameCanvas
+from ._png import encode_png
 
-
-def _png_chunk(tag: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-
-
-def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
-    """An RGB PNG of an (h, w, 4) uint8 canvas, written directly with zlib.
-
-    Why not Pillow: its encoder tries an adaptive row filter per row, which for these flat
-    plot images costs about 2.5x the time and even gives larger files than no filter at
-    zlib level 1 (measured in bench/bench_labs.py's notes, docs/labs.md).
-    """
-    h, w = rgba.shape[:2]
-    raw = np.empty((h, 1 + 3 * w), dtype=np.uint8)
-    raw[:, 0] = 0  # filter type "None" for every row
-    raw[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _png_chunk(b"IEND", b""))
+__all__ = ["FigureView", "PixelImage", "PixelText"]
 
 
 class FigureView:
-    """A matplotlib Figure drawn off-screen (Agg) and shown as PNG in an ``Image`` widget.
+    """A matplotlib Figure drawn off-screen (Agg) and shown in a :class:`FrameCanvas` (``widget``).
 
     Fast path for frames (blitting, the standard matplotlib animation technique): artists
     listed in ``animated`` are left out of the full draw; the full draw (axes, ticks, text)
     is cached as a background and each frame only restores it and draws the animated
     artists on top. A lab calls :meth:`invalidate` when something static changed (axis
-    limits, titles, the set of artists). ``renders`` counts the PNGs produced and
+    limits, titles, the set of artists). ``renders`` counts the frames produced and
     ``full_renders`` the full draws, which tests and the bench use.
     """
 
@@ -59,11 +41,11 @@ class FigureView:
         self.dpi = dpi
         width, height = self.size_px
         # Width AND height fixed, never stretched by a flex row beside taller controls: the
-        # image is shown pixel for pixel as drawn (tests/test_browser.py checks the ratio).
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
+        # picture is shown pixel for pixel as drawn (tests/test_browser.py checks the ratio).
+        self.widget = FrameCanvas(width, height, layout=widgets.Layout(
             width=f"{width}px", height=f"{height}px", min_width=f"{width}px", flex="0 0 auto",
-            align_self="flex-start", object_fit="contain"))
-        self.image.add_class(css_class)
+            align_self="flex-start"))
+        self.widget.add_class(css_class)
         self.renders = 0
         self.full_renders = 0
         self.animated: list = []
@@ -85,7 +67,7 @@ class FigureView:
 
     @property
     def size_px(self) -> tuple[int, int]:
-        """(width, height) of the rendered PNG in pixels, which is also its size on screen."""
+        """(width, height) of the rendered frame in pixels, which is also its size on screen."""
         w, h = self.fig.get_size_inches()
         return int(round(w * self.dpi)), int(round(h * self.dpi))
 
@@ -121,7 +103,7 @@ class FigureView:
                 t.set_fontsize(points)
 
     def render(self) -> None:
-        """Draw (fully, or background + animated artists) and put the PNG into the widget."""
+        """Draw (fully, or background + animated artists) and show the frame in the widget."""
         if self._background is None:
             self.enforce_min_text()
             self.canvas.draw()  # everything except the animated artists
@@ -138,12 +120,12 @@ class FigureView:
         for a in self.animated:
             if a.get_visible():
                 a.draw(renderer)
-        self.image.value = encode_png(np.asarray(self.canvas.buffer_rgba()))
+        self.widget.show(np.asarray(self.canvas.buffer_rgba()))
         self.renders += 1
 
     def png(self) -> bytes:
-        """The last rendered PNG (empty before the first render)."""
-        return bytes(self.image.value)
+        """The last rendered frame as a PNG (empty before the first render)."""
+        return b"" if self.renders == 0 else encode_png(self.rgba())
 
     def rgba(self) -> np.ndarray:
         """The last rendered frame as an (h, w, 4) uint8 array (a copy)."""

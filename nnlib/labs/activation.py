@@ -69,7 +69,7 @@ class ActivationLab(Lab):
         self.view = widgets.HBox([
             widgets.VBox([c["activation"], c["b"], c["lam"], c["family"], c["derivative"], self.readout, self.note],
                          layout=widgets.Layout(width="330px")),
-            self.fig_view.image])
+            self.fig_view.widget])
         self.view.add_class("nnlib-lab")
         self.view.add_class("nnlib-activation")
         self._pending = set(c)

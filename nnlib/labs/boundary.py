@@ -18,7 +18,7 @@ Weight editor: ``weight_controls["param"]`` (every weight and bias, ``"W1[0,2] (
 ``"value"`` and ``"slider"``; from code :meth:`set_weight`, :meth:`set_bias`,
 :meth:`set_param`, :meth:`get_param`; in the picture, a click on a weight's line selects it
 (:meth:`click`) and the pointer on a unit shows its output large (:meth:`hover`), through
-ipyevents when it is installed. Edits made at epoch 0 are part of the state line
+the canvas the picture is drawn on. Edits made at epoch 0 are part of the state line
 (``weights=W1[0,2]:0.5;b2[0]:-1``); later ones are counted under the lab.
 """
 from __future__ import annotations
@@ -142,28 +142,21 @@ class BoundaryLab(WeightEditor, Lab):
                                   widgets.HBox([c["discretize"], c["show_test"]]),
                                   widgets.HBox([c["play"], self.buttons["step"], self.buttons["reset"]])])
         self.view = widgets.VBox([widgets.HBox([data_box, net_box, train_box]), self.editor, self.readout,
-                                  self.note, self.fig_view.image, self.state_text])
+                                  self.note, self.fig_view.widget, self.state_text])
         self.view.add_class("nnlib-lab")
         self.view.add_class("nnlib-boundary")
         self._attach_events()
 
     def _attach_events(self):
-        """Clicks and pointer moves on the picture, through ipyevents (optional)."""
-        try:
-            from ipyevents import Event
-        except ImportError:
-            self.events = None
-            return
-        self.events = Event(source=self.fig_view.image, watched_events=["click", "mousemove", "mouseleave"],
-                            wait=40, throttle_or_debounce="throttle")
-        self.events.on_dom_event(self._dom_event)
+        """Clicks and pointer moves on the picture (sent by the browser's canvas)."""
+        self.fig_view.widget.on_pointer(self._pointer)
 
-    def _dom_event(self, event):
+    def _pointer(self, kind, x, y):
         try:
-            if event["type"] == "click":
-                self.click(event["relativeX"], event["relativeY"])
-            elif event["type"] == "mousemove":
-                self.hover(event["relativeX"], event["relativeY"])
+            if kind == "click":
+                self.click(x, y)
+            elif kind == "move":
+                self.hover(x, y)
             else:
                 self.hover(None, None)
         except Exception as exc:

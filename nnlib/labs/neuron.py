@@ -112,7 +112,7 @@ class NeuronLab(Lab):
         self.view = widgets.HBox([
             widgets.VBox([c["w1"], c["w2"], c["b"], c["activation"], c["table"],
                           widgets.HBox(list(self.buttons.values())), self.readout, self.note]),
-            self.fig_view.image])
+            self.fig_view.widget])
         self.view.add_class("nnlib-lab")
         self.view.add_class("nnlib-neuron")
         self._pending = set(c)
@@ -234,7 +234,7 @@ class XorBuilderLab(Lab):
             widgets.HBox([box("hidden unit 1 (line P1)", self.names[0:3]), box("hidden unit 2 (line P2)", self.names[3:6]),
                           box("output unit", self.names[6:9])]),
             widgets.HBox([c["activation"], c["table"]] + list(self.buttons.values())),
-            self.fig_view.image, self.readout, self.note])
+            self.fig_view.widget, self.readout, self.note])
         self.view.add_class("nnlib-lab")
         self.view.add_class("nnlib-xor-builder")
         self._pending = set(c)

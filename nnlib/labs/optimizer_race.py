@@ -107,7 +107,7 @@ class OptimizerRaceLab(ShownSteps, Lab):
 
         play_row = widgets.HBox([c["shown"], self.buttons["step"], self.buttons["reset"]])
         left = widgets.VBox([c["function"], c["x1"], c["x2"], c["steps"], play_row])
-        self.view = widgets.VBox([widgets.HBox([left, widgets.VBox(rows)]), self.fig_view.image,
+        self.view = widgets.VBox([widgets.HBox([left, widgets.VBox(rows)]), self.fig_view.widget,
                                   self.readout, self.note, self.table])
         self.view.add_class("nnlib-lab")
         self.view.add_class("nnlib-optimizer-race")

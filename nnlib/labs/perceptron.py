@@ -157,7 +157,7 @@ class PerceptronLab(Lab):
             widgets.VBox([c["data"], c["seed"], c["n"], c["gamma"], c["init"], c["w1"], c["w2"], c["b"],
                           c["order"], widgets.HBox(list(self.buttons.values())), self.verdict_box,
                           self.readout, self.note], layout=widgets.Layout(width="440px")),
-            self.fig_view.image])
+            self.fig_view.widget])
         self.view.add_class("nnlib-lab")
         self.view.add_class("nnlib-perceptron")
         self._pending = set(c)

@@ -166,7 +166,7 @@ class StepSizeLab(ShownSteps, Lab):
         left = widgets.VBox([c["function"], c["x0"], c["gamma"], c["steps"],
                              widgets.HBox([c["clip"], c["threshold"]]), presets, play_row])
         self.view = widgets.VBox([
-            widgets.HBox([left, self.fig_view.image]),
+            widgets.HBox([left, self.fig_view.widget]),
             self.readout, self.note,
             widgets.HTML("<b>Iterates</b>"), self.table,
         ])

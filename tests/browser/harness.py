@@ -6,10 +6,10 @@ settings and workspace directories, so nothing of the user's setup leaks in and 
 home. Chromium is /usr/bin/chromium driven by Playwright; nothing downloads a browser.
 
 In the page, :data:`INSTRUMENT_JS` records the time (``performance.now()``) of every user
-input (pointer down, key down) and of every ``load`` of a lab figure (an ``<img
-class="nnlib-figure">``: the ipywidgets Image view sets a new ``src`` per frame, and ``load``
-fires once the new picture is decoded, i.e. ready to paint). Latency = first figure load
-after an input - that input.
+input (pointer down, key down) and of every new frame of a lab's picture: the lab's canvas
+(nnlib/labs/frame_canvas.js) fires a bubbling ``nnlib-frame`` event in the animation frame
+after it drew a frame, i.e. when the browser paints it. Latency = first frame after an
+input - that input.
 """
 from __future__ import annotations
 
@@ -49,11 +49,7 @@ INSTRUMENT_JS = """() => {
   };
   for (const type of ['pointerdown', 'keydown'])
     document.addEventListener(type, () => rec.inputs.push(performance.now()), true);
-  document.addEventListener('load', e => {
-    const el = e.target;
-    if (el.tagName === 'IMG' && el.classList.contains('nnlib-figure'))
-      rec.loads.push({t: performance.now(), lab: labOf(el)});
-  }, true);
+  document.addEventListener('nnlib-frame', e => rec.loads.push({t: performance.now(), lab: labOf(e.target)}), true);
 }"""
 
 
@@ -181,12 +177,12 @@ def open_notebook(browser, server, name: str, run_all: bool = True, wait_for=(),
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
     for cls in wait_for:
-        page.locator(f".{cls} img.nnlib-figure").first.wait_for(state="visible")
+        page.locator(f".{cls} .nnlib-figure canvas").first.wait_for(state="visible")
     return page
 
 
 def loads_after(page, t: float, lab: str | None = None) -> list[float]:
-    """Times of figure loads after ``t`` (of lab class ``lab``, or any)."""
+    """Times of painted frames after ``t`` (of lab class ``lab``, or any)."""
     return page.evaluate("([t, lab]) => window.__nnlib.loads.filter(l => l.t > t && (!lab || l.lab === lab))"
                          ".map(l => l.t)", [t, lab])
 
@@ -214,7 +210,7 @@ def slider_handle(page, lab: str, control: str):
 
 
 def play_rate(page, lab: str = "nnlib-boundary", seconds: float = 3.0, warmup: float = 1.0) -> dict:
-    """Press Play, count figure loads over ``seconds`` after ``warmup``, press Pause; returns
+    """Press Play, count frames over ``seconds`` after ``warmup``, press Pause; returns
     frames per second and how many frames still arrived more than one frame after Pause."""
     button = page.locator(f".{lab} .widget-play button").first
     button.click()

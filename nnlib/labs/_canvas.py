@@ -1,0 +1,109 @@
+"""A lab's picture in the browser: a canvas that the kernel updates with the part that changed.
+
+Why not ``ipywidgets.Image``: a new ``src`` per frame costs the browser a blob URL, a full PNG
+decode on the main thread and an image load (about 18 ms per change above a plain widget
+round trip, measured in Chromium by bench/bench_labs_browser.py), and it never tells the
+kernel that a frame was shown, so Play cannot know when the browser falls behind.
+
+:class:`FrameCanvas` (an anywidget) sends only the rectangle of pixels that differs from the
+last frame, as a PNG, in a custom message; the browser decodes it off the main thread, draws
+it into a ``<canvas>`` of the figure's exact size and acknowledges it. ``frames_sent`` and
+``frames_drawn`` tell Play how many frames are in flight. A view that appears later (a second
+view, a re-rendered cell) asks for the whole picture. Clicks and pointer moves on the canvas
+come back as ``(kind, x, y)`` to the callbacks of :meth:`on_pointer`.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets
+
+from ._png import encode_png
+
+__all__ = ["FrameCanvas", "changed_box"]
+
+
+def changed_box(old: np.ndarray | None, new: np.ndarray):
+    """``(y0, y1, x0, x1)``: the smallest rectangle outside which ``new`` equals ``old``
+    (both (h, w, 4)); the whole frame when there is no ``old`` of that shape; None if equal."""
+    h, w = new.shape[:2]
+    if old is None or old.shape != new.shape:
+        return 0, h, 0, w
+    differs = np.any(old != new, axis=2)
+    rows = np.flatnonzero(differs.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(differs[rows[0]:rows[-1] + 1].any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+class FrameCanvas(anywidget.AnyWidget):
+    """A ``width`` x ``height`` canvas showing the frames given to :meth:`show`."""
+
+    _esm = Path(__file__).with_name("frame_canvas.js")
+    width = traitlets.Int(1).tag(sync=True)
+    height = traitlets.Int(1).tag(sync=True)
+
+    def __init__(self, width: int, height: int, **kwargs):
+        super().__init__(width=int(width), height=int(height), **kwargs)
+        self.frames_sent = 0
+        self.frames_drawn = 0  # the highest frame number a view acknowledged
+        self.errors: list[str] = []  # what a view reported it could not draw
+        self._shown: np.ndarray | None = None
+        self._pointer_callbacks = []
+        self.on_msg(self._on_msg)
+
+    def show(self, rgba: np.ndarray) -> bool:
+        """Send the part of ``rgba`` ((h, w, 4) uint8) that changed; False if nothing did."""
+        box = changed_box(self._shown, rgba)
+        self._shown = np.array(rgba, copy=True)
+        if box is None:
+            return False
+        y0, y1, x0, x1 = box
+        self._send_rect(y0, y1, x0, x1, full=(y1 - y0, x1 - x0) == rgba.shape[:2])
+        return True
+
+    def _send_rect(self, y0, y1, x0, x1, full: bool) -> None:
+        self.frames_sent += 1
+        png = encode_png(self._shown[y0:y1, x0:x1])
+        self.send({"type": "frame", "frame": self.frames_sent, "x": x0, "y": y0, "full": full}, [png])
+
+    @property
+    def in_flight(self) -> int:
+        """Frames sent that no view has acknowledged yet."""
+        return self.frames_sent - self.frames_drawn
+
+    async def drawn(self, timeout: float, poll: float = 0.002) -> bool:
+        """Wait (yielding to the kernel's event loop, which handles the browser's messages)
+        until a view has drawn every frame sent, or ``timeout`` seconds passed (no view open,
+        a closed tab); returns whether it was drawn. Polls: the acknowledgement may be
+        handled on another thread than this coroutine's."""
+        deadline = time.perf_counter() + timeout
+        while self.in_flight > 0:
+            if time.perf_counter() >= deadline:
+                return False
+            await asyncio.sleep(poll)
+        return True
+
+    def on_pointer(self, callback) -> None:
+        """Call ``callback(kind, x, y)`` for pointer events on the picture: kind "click",
+        "move" (at most every 40 ms) or "leave" (x and y None); x, y in picture pixels."""
+        self._pointer_callbacks.append(callback)
+
+    def _on_msg(self, _widget, content, _buffers) -> None:
+        kind = content.get("type")
+        if kind == "drawn":
+            self.frames_drawn = max(self.frames_drawn, int(content.get("frame", 0)))
+        elif kind == "ready" and self._shown is not None:
+            h, w = self._shown.shape[:2]
+            self._send_rect(0, h, 0, w, full=True)
+        elif kind == "error":
+            self.errors.append(str(content.get("message")))
+        elif kind in ("click", "move", "leave"):
+            x, y = content.get("x"), content.get("y")
+            for callback in self._pointer_callbacks:
+                callback(kind, x, y)
