@@ -291,15 +291,18 @@ def test_boundary_click_on_a_line_picks_its_weight_and_hover_enlarges_a_unit(pag
 
 
 def test_play_frame_rate_and_pause(page):
-    """Kernel-side Play: frames reach the page (counted as painted frames) and Pause stops them
-    within a frame or two (one may be on its way). The >= 30 frames/s goal is checked when
-    NNLIB_CHECK_SPEED is set (a quiet machine; bench/bench_labs_browser.py prints the rate):
-    on a CI machine shared with other jobs a rate says more about the neighbours."""
+    """Kernel-side Play: frames reach the page (counted as painted frames), and after Pause
+    only what was already on its way arrives: the frame in flight and the one the kernel had
+    drawn before the click reached it (Play keeps at most one frame in flight), so none later
+    than 400 ms after the click. The >= 30 frames/s goal is checked when NNLIB_CHECK_SPEED
+    is set (a quiet machine; bench/bench_labs_browser.py prints the rate): on a CI machine
+    shared with other jobs a rate says more about the neighbours."""
     page.locator(".nnlib-boundary").first.scroll_into_view_if_needed()
     result = harness.play_rate(page, "nnlib-boundary", seconds=3.0)
     print(f"Play in Chromium: {result}")
     assert result["frames"] > 0
-    assert result["frames_after_pause"] <= 2, f"frames kept coming after Pause: {result}"
+    assert result["frames_after_pause"] <= 3 and result["pause_to_last_ms"] <= 400, \
+        f"frames kept coming after Pause: {result}"
     if os.environ.get("NNLIB_CHECK_SPEED"):
         assert result["fps"] >= 30, f"Play showed {result['fps']:.1f} frames/s (< 30): {result}"
 

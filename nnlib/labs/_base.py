@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import html
 import math
 import numbers
@@ -135,6 +136,7 @@ class Lab:
         self._shell = None
         self._static = None
         self._static_redraws = -1
+        self._held: contextlib.ExitStack | None = None
 
     # ----- control plumbing -------------------------------------------------------------
     def _watch(self, name: str) -> None:
@@ -159,9 +161,32 @@ class Lab:
             self.notes, self._clamp_notes = self._clamp_notes, []
             self._flush_changes()
 
+    #: attributes holding HTML widgets whose updates follow the picture (see ``_hold_text``)
+    text_widgets = ("readout", "note", "state_text", "table", "verdict_box")
+
+    def _hold_text(self) -> None:
+        """While a message from the browser is handled: hold back the updates of the lab's
+        text widgets until the new picture has been sent, so that the browser, which handles
+        messages in order, draws the picture first (a readout table re-rendered before it
+        would delay it); ``_release_text`` sends them."""
+        if self._held is not None or not (self.defer_redraws and _handling_frontend_message()):
+            return
+        held = contextlib.ExitStack()
+        for name in self.text_widgets:
+            w = getattr(self, name, None)
+            if isinstance(w, widgets.Widget):
+                held.enter_context(w.hold_sync())
+        self._held = held
+
+    def _release_text(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.close()
+
     def _flush_changes(self) -> None:
         if self._flushing or not self._pending:
             return
+        self._hold_text()
         self._flushing = True
         try:
             # _recompute may itself move controls (e.g. the step counter); those changes
@@ -279,6 +304,7 @@ class Lab:
                 loop = None
         if loop is None:
             self.redraw()
+            self._release_text()
             return
         if not self._redraw_scheduled:
             self._redraw_scheduled = True
@@ -286,7 +312,10 @@ class Lab:
 
     def _deferred_redraw(self) -> None:
         self._redraw_scheduled = False
-        self.redraw(from_browser=True)
+        try:
+            self.redraw(from_browser=True)
+        finally:
+            self._release_text()
 
     def redraw(self, from_browser: bool = False) -> None:
         """Update the artists from the state and render every figure of the lab."""

@@ -13,11 +13,13 @@ class FrameLoop:
     """Play, driven by the kernel rather than by the Play widget's 100 ms ticks.
 
     While ``play.playing`` is true, a task on the kernel's asyncio loop calls ``advance()``
-    (the lab's work for one frame, e.g. a few epochs) and redraws, then yields to the loop
-    until the browser has drawn that frame (its canvas acknowledges every frame) and the
-    frame interval is over. So at most one frame is ever on its way: a browser that falls
-    behind gets fewer frames instead of a growing queue, and messages from the browser
-    (Pause, a slider) are handled between two frames: Pause stops within one frame. ``advance`` returns False
+    (the lab's work for one frame, e.g. a few epochs) and draws the frame, while the browser
+    still draws the previous one; then it yields to the loop until the browser has drawn
+    that previous frame (its canvas acknowledges every frame), sends the new one and waits
+    for the rest of the frame interval. So at most one frame is ever on its way: a browser
+    that falls behind gets fewer frames instead of a growing queue, and messages from the
+    browser (Pause, a slider) are handled between two frames: after Pause, only the frame on
+    its way and the one already drawn (the state Play stopped at) arrive. ``advance`` returns False
     to stop (e.g. training diverged). Outside a running event loop (a test, a script) nothing
     runs by itself; call :meth:`frame` instead.
     """
@@ -59,8 +61,14 @@ class FrameLoop:
         canvas = self.lab.fig_view.widget
         while self.play.playing:
             start = time.perf_counter()
-            if not self.frame(from_browser=True):
+            canvas.holding = True
+            try:
+                go_on = self.frame(from_browser=True)
+            finally:
+                canvas.holding = False
+            await canvas.drawn(timeout=self.ack_timeout)
+            canvas.flush()
+            if not go_on:
                 self.play.playing = False
                 break
-            await canvas.drawn(timeout=self.ack_timeout)
             await asyncio.sleep(max(0.0, interval - (time.perf_counter() - start)))

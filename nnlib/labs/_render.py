@@ -14,9 +14,11 @@ import numpy as np
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from ._canvas import FrameCanvas
 from ._png import encode_png
+from ._sprites import TextSprites
 
 __all__ = ["FigureView", "PixelImage", "PixelText"]
 
@@ -55,6 +57,8 @@ class FigureView:
         self.painters: list = []
         self.pixel_texts: list = []  # PixelText captions (painted, not matplotlib artists)
         self._background = None
+        #: animated texts are rendered once per distinct look and pasted (None: draw each time)
+        self.sprites = TextSprites((width, height), dpi)
 
     def set_animated(self, artists) -> None:
         """Declare the artists that change every frame (drawn in this order); invalidates."""
@@ -106,6 +110,8 @@ class FigureView:
         """Draw (fully, or background + animated artists) and show the frame in the widget."""
         if self._background is None:
             self.enforce_min_text()
+            if self.sprites is not None and self.sprites.size_px != self.size_px:
+                self.sprites = TextSprites(self.size_px, self.dpi)  # the figure was resized
             self.canvas.draw()  # everything except the animated artists
             self.full_renders += 1
             if self.animated:
@@ -117,8 +123,13 @@ class FigureView:
             for paint in self.painters:
                 paint(pixels)
         renderer = self.canvas.get_renderer()
+        pixels = np.asarray(self.canvas.buffer_rgba())
         for a in self.animated:
-            if a.get_visible():
+            if not a.get_visible():
+                continue
+            if isinstance(a, Text) and self.sprites is not None:
+                self.sprites.paste(a, pixels, renderer)  # drawn once per distinct look
+            else:
                 a.draw(renderer)
         self.widget.show(np.asarray(self.canvas.buffer_rgba()))
         self.renders += 1

@@ -73,7 +73,7 @@ class BoundaryLab(WeightEditor, Lab):
         self._layout()
         self.frames = FrameLoop(self, self.controls["play"], self._play_frame, fps=FPS)
         # Play follows the editor's boxes only every few frames: exact again on Pause
-        self.controls["play"].observe(lambda ch: ch["new"] or self._sync_weight_widgets(), names="playing")
+        self.controls["play"].observe(lambda ch: ch["new"] or self._update_text(), names="playing")
         self._play_last = 0
 
         values, notes = parse_state(state) if state else ({}, [])
@@ -281,11 +281,12 @@ class BoundaryLab(WeightEditor, Lab):
 
     def _play_frame(self) -> bool:
         """One frame of Play: ``epochs_per_frame`` epochs; False stops playing (divergence).
-        The weight editor's boxes follow every 4th frame only: each update is two more
-        messages for the browser to render, and nobody reads a number changing 40 times a
-        second (they are exact again when Play stops or on the next change)."""
+        The readout and state line follow every 3rd frame and the weight editor's boxes every
+        6th: each update is more messages for the browser to render, and nobody reads a
+        number changing 40 times a second (all are exact again when Play stops)."""
         self.train_epochs(int(self.controls["epochs_per_frame"].value), redraw=False)
-        self._update_text(editor=self.frames.frames % 4 == 0 or self.state.diverged)
+        if self.frames.frames % 3 == 0 or self.state.diverged:
+            self._update_text(editor=self.frames.frames % 6 == 0 or self.state.diverged)
         return not self.state.diverged
 
     def _action(self, fn, *args):
@@ -298,6 +299,7 @@ class BoundaryLab(WeightEditor, Lab):
         self._after_state_change()
 
     def _after_state_change(self):
+        self._hold_text()
         self._update_text()
         self._show_notes()
         self.request_redraw()

@@ -4,8 +4,9 @@
 // a PNG of the rectangle that changed, drawn at (x, y). Decoding (createImageBitmap) happens off
 // the main thread; frames are drawn in the order they came. After drawing, the view
 // acknowledges the frame ({type: "drawn"}), which is how the kernel's Play keeps at most one
-// frame in flight, and at the next animation frame it fires a bubbling "nnlib-frame" DOM event
-// (the moment the picture is painted: what tests/browser/harness.py times).
+// frame in flight, and at the next animation frame (the one that paints it) it fires a
+// bubbling "nnlib-frame" DOM event whose detail.drawn is the time it was drawn into the canvas
+// (tests/browser/harness.py times both).
 // Pointer events on the picture go to the kernel as {type: "click" | "move" | "leave", x, y}.
 
 const MOVE_INTERVAL_MS = 40; // pointer moves sent at most this often
@@ -34,9 +35,10 @@ function render({ model, el }) {
         if (msg.full && (canvas.width !== model.get("width") || canvas.height !== model.get("height"))) resize();
         ctx.drawImage(bitmap, msg.x, msg.y);
         bitmap.close();
+        const drawn = performance.now();
         model.send({ type: "drawn", frame: msg.frame });
         requestAnimationFrame(() =>
-          canvas.dispatchEvent(new CustomEvent("nnlib-frame", { bubbles: true, detail: { frame: msg.frame } })));
+          canvas.dispatchEvent(new CustomEvent("nnlib-frame", { bubbles: true, detail: { frame: msg.frame, drawn } })));
       })
       .catch((err) => {
         console.error("nnlib: a frame could not be drawn:", err);

@@ -256,6 +256,7 @@ class PerceptronLab(Lab):
 
     # ----- actions (buttons) -----------------------------------------------------------------
     def _action(self, work):
+        self._hold_text()
         self.notes = []
         try:
             work()

@@ -8,8 +8,9 @@ home. Chromium is /usr/bin/chromium driven by Playwright; nothing downloads a br
 In the page, :data:`INSTRUMENT_JS` records the time (``performance.now()``) of every user
 input (pointer down, key down) and of every new frame of a lab's picture: the lab's canvas
 (nnlib/labs/frame_canvas.js) fires a bubbling ``nnlib-frame`` event in the animation frame
-after it drew a frame, i.e. when the browser paints it. Latency = first frame after an
-input - that input.
+that paints a new frame, carrying the time the frame was drawn into the canvas. Latency =
+first painted frame after an input - that input (and, for comparison with the ``load`` of an
+``<img>``, the time it was drawn).
 """
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ INSTRUMENT_JS = """() => {
   };
   for (const type of ['pointerdown', 'keydown'])
     document.addEventListener(type, () => rec.inputs.push(performance.now()), true);
-  document.addEventListener('nnlib-frame', e => rec.loads.push({t: performance.now(), lab: labOf(e.target)}), true);
+  document.addEventListener('nnlib-frame', e =>
+    rec.loads.push({t: performance.now(), drawn: e.detail.drawn, lab: labOf(e.target)}), true);
 }"""
 
 
@@ -187,8 +189,9 @@ def loads_after(page, t: float, lab: str | None = None) -> list[float]:
                          ".map(l => l.t)", [t, lab])
 
 
-def latency(page, lab: str, act, timeout_s: float = 10.0) -> float:
-    """Milliseconds from the input made by ``act()`` to the next load of ``lab``'s figure."""
+def latency(page, lab: str, act, timeout_s: float = 10.0, drawn: bool = False):
+    """Milliseconds from the input made by ``act()`` to the animation frame that paints the
+    next frame of ``lab``'s picture; with ``drawn``, the pair (to drawn in canvas, to painted)."""
     n_inputs = page.evaluate("() => window.__nnlib.inputs.length")
     act()
     deadline = time.monotonic() + timeout_s
@@ -196,9 +199,11 @@ def latency(page, lab: str, act, timeout_s: float = 10.0) -> float:
         inputs = page.evaluate("() => window.__nnlib.inputs")
         if len(inputs) > n_inputs:
             t_in = inputs[n_inputs]
-            loads = loads_after(page, t_in, lab)
-            if loads:
-                return loads[0] - t_in
+            frames = page.evaluate("([t, lab]) => window.__nnlib.loads.filter(l => l.t > t && l.lab === lab)",
+                                   [t_in, lab])
+            if frames:
+                painted = frames[0]["t"] - t_in
+                return (frames[0]["drawn"] - t_in, painted) if drawn else painted
         if time.monotonic() > deadline:
             raise AssertionError(f"{lab}: no new frame within {timeout_s} s of the input")
         time.sleep(0.005)

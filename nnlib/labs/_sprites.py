@@ -1,0 +1,79 @@
+"""Animated text drawn once and pasted: the labs' numbers and titles at the cost of a copy.
+
+Rendering a string is the most expensive thing matplotlib does for a lab's frame (layout and
+glyph rasterisation, about 1 ms each); a frame of the XOR builder has 13 of them. Most do
+not change from one frame to the next (a slider changes one weight's label). A
+:class:`TextSprites` renders each distinct text artist once, on a transparent scratch canvas
+of the figure's size, keeps the pixels it covers, and from then on pastes them (alpha
+blending) into the frame. The key holds everything that changes its pixels (string,
+position in pixels, font, colour, rotation, alignment, box), so a changed label is drawn
+again and an unchanged one never is.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["TextSprites"]
+
+
+def _key(text, renderer):
+    x, y = text.get_transform().transform(text.get_unitless_position())
+    box = text.get_bbox_patch()
+    box_key = None if box is None else (tuple(box.get_facecolor()), tuple(box.get_edgecolor()),
+                                         box.get_linewidth(), str(box.get_boxstyle()))
+    return (id(text), text.get_text(), round(float(x), 2), round(float(y), 2), hash(text.get_fontproperties()),
+            str(text.get_color()), text.get_alpha(), text.get_rotation(), text.get_ha(), text.get_va(),
+            text.get_linespacing(), box_key, text.get_clip_on())
+
+
+class TextSprites:
+    """Pasted renderings of text artists, for a figure of ``size_px`` at ``dpi``."""
+
+    def __init__(self, size_px, dpi: int, capacity: int = 256):
+        self.size_px = tuple(size_px)
+        w, h = size_px
+        self.scratch = FigureCanvasAgg(Figure(figsize=(w / dpi, h / dpi), dpi=dpi))
+        self.scratch.figure.patch.set_alpha(0.0)
+        self.capacity = capacity
+        self._cache: OrderedDict = OrderedDict()
+        self.drawn = 0  # renderings made (cache misses), for tests
+
+    def paste(self, text, pixels: np.ndarray, renderer) -> None:
+        """Blend ``text`` (a matplotlib Text of the figure ``pixels`` belong to) into ``pixels``."""
+        key = _key(text, renderer)
+        sprite = self._cache.get(key)
+        if sprite is None:
+            sprite = self._render(text)
+            self._cache[key] = sprite
+            if len(self._cache) > self.capacity:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        if sprite is None:
+            return
+        (top, left), rgb, alpha = sprite
+        h, w = alpha.shape[:2]
+        dst = pixels[top:top + h, left:left + w, :3]
+        blended = dst * (1.0 - alpha) + rgb
+        dst[...] = blended.astype(np.uint8)
+
+    def _render(self, text):
+        renderer = self.scratch.get_renderer()
+        renderer.clear()
+        text.draw(renderer)
+        self.drawn += 1
+        buf = np.asarray(renderer.buffer_rgba())
+        covered = buf[:, :, 3] > 0
+        rows = np.flatnonzero(covered.any(axis=1))
+        if rows.size == 0:
+            return None
+        cols = np.flatnonzero(covered[rows[0]:rows[-1] + 1].any(axis=0))
+        top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        patch = buf[top:bottom, left:right].astype(np.float32)
+        alpha = patch[:, :, 3:4] / 255.0
+        # Agg's buffer is not premultiplied: keep colour x alpha ready to add (+0.5 rounds)
+        return (int(top), int(left)), patch[:, :, :3] * alpha + 0.5, alpha

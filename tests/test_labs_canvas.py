@@ -1,0 +1,187 @@
+"""The labs' picture in the browser (nnlib.labs._canvas.FrameCanvas) and pasted text
+(nnlib.labs._sprites.TextSprites), tested without a browser: what the kernel sends, how
+acknowledgements bound the frames in flight, and that pasted text equals drawn text."""
+from __future__ import annotations
+
+import asyncio
+import io
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from nnlib import labs
+from nnlib.labs._canvas import FrameCanvas, changed_box
+from nnlib.labs._sprites import TextSprites
+
+
+def frame(h=30, w=40, value=255):
+    f = np.full((h, w, 4), value, dtype=np.uint8)
+    f[..., 3] = 255
+    return f
+
+
+@pytest.fixture
+def canvas(monkeypatch):
+    """A 40 x 30 canvas whose messages to the browser are recorded, not sent."""
+    c = FrameCanvas(40, 30)
+    c.sent = []
+    monkeypatch.setattr(c, "send", lambda content, buffers=None: c.sent.append((content, buffers)))
+    return c
+
+
+def decoded(png: bytes) -> np.ndarray:
+    return np.round(mpimg.imread(io.BytesIO(png), format="png") * 255).astype(np.uint8)
+
+
+def test_changed_box_is_the_smallest_rectangle_around_the_changes():
+    old = frame()
+    new = old.copy()
+    assert changed_box(old, new) is None
+    new[5, 7, 0] = 0
+    new[12, 3, 2] = 0
+    assert changed_box(old, new) == (5, 13, 3, 8)
+    assert changed_box(None, new) == (0, 30, 0, 40)
+    assert changed_box(frame(10, 10), new) == (0, 30, 0, 40)  # another size: everything
+
+
+def test_first_frame_is_sent_whole_then_only_the_changed_rectangle(canvas):
+    first = frame()
+    assert canvas.show(first)
+    content, (png,) = canvas.sent[-1]
+    assert content == {"type": "frame", "frame": 1, "x": 0, "y": 0, "full": True}
+    np.testing.assert_array_equal(decoded(png), first)
+    second = first.copy()
+    second[10:14, 20:25, :3] = (10, 20, 30)
+    assert canvas.show(second)
+    content, (png,) = canvas.sent[-1]
+    assert content == {"type": "frame", "frame": 2, "x": 20, "y": 10, "full": False}
+    np.testing.assert_array_equal(decoded(png), second[10:14, 20:25])
+    assert not canvas.show(second.copy())  # nothing changed: nothing sent
+    assert len(canvas.sent) == 2
+
+
+def test_acknowledgements_count_frames_in_flight(canvas):
+    canvas.show(frame(value=0))
+    canvas.show(frame(value=1))
+    assert canvas.in_flight == 2
+    canvas._on_msg(canvas, {"type": "drawn", "frame": 1}, [])
+    assert canvas.in_flight == 1
+    canvas._on_msg(canvas, {"type": "drawn", "frame": 2}, [])
+    assert canvas.in_flight == 0
+    assert asyncio.run(canvas.drawn(timeout=0.01)) is True
+    canvas.show(frame(value=2))
+    assert asyncio.run(canvas.drawn(timeout=0.02)) is False  # nobody draws it: time out
+
+
+def test_a_new_view_gets_the_whole_picture(canvas):
+    canvas._on_msg(canvas, {"type": "ready"}, [])
+    assert canvas.sent == []  # nothing drawn yet: nothing to send
+    f = frame(value=7)
+    canvas.show(f)
+    f2 = f.copy()
+    f2[0, 0, 0] = 0
+    canvas.show(f2)
+    canvas._on_msg(canvas, {"type": "ready"}, [])
+    content, (png,) = canvas.sent[-1]
+    assert (content["x"], content["y"], content["full"]) == (0, 0, True)
+    np.testing.assert_array_equal(decoded(png), f2)
+
+
+def test_while_holding_frames_are_merged_and_sent_on_flush(canvas):
+    canvas.show(frame())
+    canvas.holding = True
+    a = frame()
+    a[2, 3, 0] = 0
+    canvas.show(a)
+    b = a.copy()
+    b[20, 30, 1] = 0
+    canvas.show(b)
+    assert len(canvas.sent) == 1
+    canvas.holding = False
+    canvas.flush()
+    content, (png,) = canvas.sent[-1]
+    assert (content["y"], content["x"]) == (2, 3)
+    np.testing.assert_array_equal(decoded(png), b[2:21, 3:31])
+    canvas.flush()  # nothing pending
+    assert len(canvas.sent) == 2
+
+
+def test_wrong_frame_shape_is_a_clear_error(canvas):
+    with pytest.raises(ValueError, match=r"shape \(30, 40, 4\)"):
+        canvas.show(frame(40, 30))
+
+
+def test_pointer_events_reach_the_callbacks_and_browser_errors_are_kept(canvas):
+    seen = []
+    canvas.on_pointer(lambda kind, x, y: seen.append((kind, x, y)))
+    canvas._on_msg(canvas, {"type": "click", "x": 3, "y": 4}, [])
+    canvas._on_msg(canvas, {"type": "move", "x": 5, "y": 6}, [])
+    canvas._on_msg(canvas, {"type": "leave"}, [])
+    assert seen == [("click", 3, 4), ("move", 5, 6), ("leave", None, None)]
+    canvas._on_msg(canvas, {"type": "error", "message": "InvalidStateError"}, [])
+    assert canvas.errors == ["InvalidStateError"]
+
+
+def test_the_canvas_module_ships_with_the_package():
+    esm = FrameCanvas._esm
+    text = esm.read_text() if hasattr(esm, "read_text") else str(esm)
+    assert "export default" in text and "nnlib-frame" in text
+
+
+def _draw_texts(paste: bool):
+    fig = Figure(figsize=(3, 2), dpi=80)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes([0.1, 0.1, 0.8, 0.8])
+    ax.plot([0, 1], [0, 1])
+    texts = [ax.text(0.2, 0.5, "w = -0.75", fontsize=10, color="C3"),
+             ax.set_title("title ✓", fontsize=11),
+             ax.text(0.6, 0.2, "boxed", bbox={"facecolor": "yellow", "edgecolor": "k"}, rotation=20)]
+    for t in texts:
+        t.set_visible(False)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+    renderer = canvas.get_renderer()
+    sprites = TextSprites((240, 160), 80)
+    for t in texts:
+        t.set_visible(True)
+        if paste:
+            sprites.paste(t, pixels, renderer)
+        else:
+            t.draw(renderer)
+    return np.array(pixels), sprites, texts, canvas
+
+
+def test_pasted_text_looks_as_drawn_text():
+    drawn, _, _, _ = _draw_texts(paste=False)
+    pasted, sprites, _, _ = _draw_texts(paste=True)
+    assert sprites.drawn == 3
+    assert np.abs(drawn.astype(int) - pasted.astype(int)).max() <= 2  # rounding of the blend
+
+
+def test_a_text_is_rendered_again_only_when_its_look_changes():
+    _, sprites, texts, canvas = _draw_texts(paste=True)
+    pixels, renderer = np.asarray(canvas.buffer_rgba()), canvas.get_renderer()
+    sprites.paste(texts[0], pixels, renderer)
+    assert sprites.drawn == 3  # the same look: pasted from the cache
+    texts[0].set_text("w = 0.25")
+    sprites.paste(texts[0], pixels, renderer)
+    texts[0].set_color("k")
+    sprites.paste(texts[0], pixels, renderer)
+    texts[0].set_position((0.3, 0.5))
+    sprites.paste(texts[0], pixels, renderer)
+    assert sprites.drawn == 6
+
+
+@pytest.mark.parametrize("make", [labs.xor_builder, labs.neuron, labs.step_size])
+def test_a_lab_frame_with_pasted_text_equals_the_frame_drawn_directly(make):
+    lab = make()
+    name = next(iter(lab.controls))
+    pasted = lab.fig_view.rgba()
+    lab.fig_view.sprites = None
+    lab.fig_view.invalidate()
+    lab.redraw()
+    drawn = lab.fig_view.rgba()
+    assert np.abs(drawn.astype(int) - pasted.astype(int)).max() <= 2, name
