@@ -129,7 +129,7 @@ def measure(page) -> tuple[list, dict]:
             d, p = harness.latency(page, lab, act, drawn=True)
             drawn.append(d)
             painted.append(p)
-            time.sleep(0.1)  # one change at a time, as a student makes them
+            # one change at a time, as a student makes them (latency() waits for it)
         painted.sort()
         median, p90 = statistics.median(painted), painted[int(0.9 * (len(painted) - 1))]
         reference = lab == "nnlib-reference"

@@ -189,11 +189,17 @@ def loads_after(page, t: float, lab: str | None = None) -> list[float]:
                          ".map(l => l.t)", [t, lab])
 
 
-def latency(page, lab: str, act, timeout_s: float = 10.0, drawn: bool = False):
+def latency(page, lab: str, act, timeout_s: float = 10.0, drawn: bool = False, settle_s: float = 0.25):
     """Milliseconds from the input made by ``act()`` to the animation frame that paints the
-    next frame of ``lab``'s picture; with ``drawn``, the pair (to drawn in canvas, to painted)."""
+    next frame of ``lab``'s picture; with ``drawn``, the pair (to drawn in canvas, to painted).
+
+    The page records the times itself; this function does not poll while the frame is on its
+    way (it sleeps ``settle_s``, then reads them, then looks again every 50 ms): on a 2-core
+    machine, frequent calls into the page (Playwright's driver, the browser's DevTools
+    protocol, this process) take CPU from what is being measured."""
     n_inputs = page.evaluate("() => window.__nnlib.inputs.length")
     act()
+    time.sleep(settle_s)
     deadline = time.monotonic() + timeout_s
     while True:
         inputs = page.evaluate("() => window.__nnlib.inputs")
@@ -206,7 +212,7 @@ def latency(page, lab: str, act, timeout_s: float = 10.0, drawn: bool = False):
                 return (frames[0]["drawn"] - t_in, painted) if drawn else painted
         if time.monotonic() > deadline:
             raise AssertionError(f"{lab}: no new frame within {timeout_s} s of the input")
-        time.sleep(0.005)
+        time.sleep(0.05)
 
 
 def slider_handle(page, lab: str, control: str):
