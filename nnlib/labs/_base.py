@@ -31,9 +31,9 @@ from traitlets import validate
 
 from ._play import FrameLoop
 from ._png import encode_png
-from ._render import FigureView, PixelImage, PixelText
+from ._render import FigureView, PixelImage, PixelText, ScalarImage
 
-__all__ = ["FigureView", "FrameLoop", "Lab", "ShownSteps", "PixelImage", "PixelText", "STYLE", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
+__all__ = ["FigureView", "FrameLoop", "Lab", "ShownSteps", "PixelImage", "PixelText", "ScalarImage", "STYLE", "button", "encode_png", "grading_mode", "fmt", "FloatSlider", "IntSlider",
            "FloatLogSlider", "BoundedIntText", "BoundedFloatText"]
 
 

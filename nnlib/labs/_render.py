@@ -20,7 +20,7 @@ from ._canvas import FrameCanvas
 from ._png import encode_png
 from ._sprites import TextSprites
 
-__all__ = ["FigureView", "PixelImage", "PixelText"]
+__all__ = ["FigureView", "PixelImage", "PixelText", "ScalarImage"]
 
 
 class FigureView:
@@ -186,6 +186,34 @@ class PixelImage:
     def invalidate(self) -> None:
         """The axes moved (a new layout): find its pixels again."""
         self._index = None
+
+
+class ScalarImage(PixelImage):
+    """An ``imshow`` of scalars (with its norm, colormap and alpha) painted like a PixelImage.
+
+    The AxesImage stays the lab's artist for its data and limits (``set_data``, ``set_clim``,
+    ``get_array`` as before) but is hidden; each frame maps its array through the image's own
+    ``to_rgba`` and blends it over ``background`` (the axes' face colour) with the image's
+    alpha, then paints it over the axes' inside. It must fill the axes (extent = limits).
+    """
+
+    def __init__(self, view: "FigureView", image, background=(255, 255, 255)):
+        super().__init__(view, image.axes)
+        self.image = image
+        self.background = np.asarray(background, dtype=np.float32)
+        image.set_visible(False)
+
+    def paint(self, pixels) -> None:
+        A = self.image.get_array()
+        if A is None or not self.image.axes.get_visible():
+            return
+        rgba = self.image.to_rgba(np.asarray(A), bytes=True)
+        alpha = 1.0 if self.image.get_alpha() is None else float(self.image.get_alpha())
+        if alpha < 1.0:
+            rgb = rgba[:, :, :3] * alpha + self.background * (1.0 - alpha) + 0.5
+            rgba = np.dstack([rgb.astype(np.uint8), np.full(rgb.shape[:2], 255, np.uint8)])
+        self._data = rgba
+        super().paint(pixels)
 
 
 class PixelText:

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 from ..datasets import TRUTH_TABLES, truth_table
 from ..network import Network
 from ..plotting import NEGATIVE, PLAYGROUND_CMAP as CMAP, POSITIVE, draw_network
-from ._base import FigureView, FloatSlider, Lab, button, fmt
+from ._base import FigureView, FloatSlider, Lab, ScalarImage, button, fmt
 from ._geometry import line_points as _line_points, plane_points
 
 __all__ = ["NeuronLab", "XorBuilderLab", "neuron", "xor_builder", "NEURON_PRESETS", "XOR_PRESETS"]
@@ -123,6 +123,7 @@ class NeuronLab(Lab):
         lo, hi = WINDOW
         self.heatmap = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=CMAP,
                                  vmin=0, vmax=1, interpolation="nearest", aspect="auto", alpha=0.6)
+        ScalarImage(self.fig_view, self.heatmap)  # painted into the frame's pixels, not resampled
         (self.line,) = ax.plot([], [], color="k", lw=2)
         self.normal = ax.quiver([0.5], [0.5], [0.0], [0.0], angles="xy", scale_units="xy", scale=1, color="k",
                                 width=0.012)
@@ -275,6 +276,7 @@ class XorBuilderLab(Lab):
         self.ax_in = ax = fig.add_axes([0.07, 0.14, 0.25, 0.76])
         self.heatmap = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=CMAP,
                                  vmin=0, vmax=1, interpolation="nearest", aspect="auto", alpha=0.6)
+        ScalarImage(self.fig_view, self.heatmap)  # painted into the frame's pixels, not resampled
         (self.line1,) = ax.plot([], [], color="#5b2c83", lw=2, label="P1")
         (self.line2,) = ax.plot([], [], color="#2c7c5b", lw=2, ls="--", label="P2")
         self.points = ax.scatter(self.X[:, 0], self.X[:, 1], s=110, c=["w"] * 4, edgecolors="k", linewidths=1.5,

@@ -38,7 +38,7 @@ from matplotlib.colors import ListedColormap
 from ..datasets import truth_table
 from ..perceptron import step_neuron
 from ..plotting import NEGATIVE, POSITIVE
-from ._base import BoundedIntText, FigureView, FloatSlider, IntSlider, Lab, button, fmt
+from ._base import BoundedIntText, FigureView, FloatSlider, IntSlider, Lab, ScalarImage, button, fmt
 from ._geometry import line_points, plane_points
 
 __all__ = ["PerceptronLab", "perceptron", "separable_points", "DATASETS", "VERDICTS", "MAX_EPOCHS"]
@@ -360,6 +360,7 @@ class PerceptronLab(Lab):
         lo, hi = WINDOW
         self.sides = ax.imshow(np.zeros((GRID, GRID)), origin="lower", extent=(lo, hi, lo, hi), cmap=SIDES,
                                vmin=0, vmax=1, interpolation="nearest", aspect="auto")
+        ScalarImage(self.fig_view, self.sides)  # painted into the frame's pixels, not resampled
         (self.prev_line,) = ax.plot([], [], color="#777777", lw=1.5, ls="--", alpha=0.6)
         (self.line,) = ax.plot([], [], color="k", lw=2)
         # three arrows from the origin: old w (faint), Δw (from old w's tip), new w; common scale
