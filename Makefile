@@ -64,7 +64,7 @@ test-notebooks: $(STAMP_TEST)
 # Maintainers: the library and lab tests against the LOWEST versions pyproject.toml allows,
 # in a separate venv, on the oldest Python we support when it is there (PYTHON_MIN).
 PYTHON_MIN ?= $(PYTHON)
-MIN_PINS := "numpy==1.26.4" "matplotlib==3.8.4" "ipywidgets==8.1.0" "pytest==8.0.0" "hypothesis==6.100.0" "nbformat==5.10.4"
+MIN_PINS := "numpy==1.26.4" "matplotlib==3.8.4" "ipywidgets==8.1.0" "anywidget==0.9.13" "pytest==8.0.0" "hypothesis==6.100.0" "nbformat==5.10.4"
 test-min:
 	rm -rf .venv-min
 	$(PYTHON_MIN) -m venv .venv-min

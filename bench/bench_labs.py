@@ -5,9 +5,9 @@ Run:  .venv/bin/python bench/bench_labs.py [--quick]
 Each case sets a control value the way a slider message from the front end does (outside a
 kernel the labs redraw synchronously, see nnlib/labs/_base.py) and times the whole
 reaction: recompute the state, update the artists, render the Agg canvas (cached
-background + changing artists, or a full draw when axis limits change), encode the PNG and
-store it in the Image widget. Not included: sending the PNG over the kernel's socket and
-the browser decoding it (a few ms for these 20-60 kB images on a local connection).
+background, painted heatmaps, pasted text and the changing artists, or a full draw when
+axis limits change), find the changed rectangle and encode it as PNG for the lab's canvas
+widget. Not included: sending it over the kernel's socket and the browser decoding it.
 
 Kernel-side only: what the student sees is measured by bench/bench_labs_browser.py.
 Goals there (issue 10): every control change <= 50 ms from input to new frame in the
@@ -105,7 +105,7 @@ def main():
     add("activation explorer: b slider", alternate(act, "b", [0.0, 0.5, 1.0, -1.0]))
     add("activation explorer: λ slider", alternate(act, "lam", [1.0, 2.0, 4.0, 0.5]))
 
-    print(f"Labs: control change -> redrawn figure (PNG in the Image widget), headless; {machine()}; "
+    print(f"Labs: control change -> redrawn frame handed to the canvas widget (kernel only); {machine()}; "
           f"{REPEAT} changes per case")
     print_table(["case", "wall median", "wall p90", "per s (wall)", "CPU median", "per s (CPU)", "goal",
                  "met (wall / CPU)"], rows)

@@ -27,7 +27,7 @@ def _key(text, renderer):
                                          box.get_linewidth(), str(box.get_boxstyle()))
     return (id(text), text.get_text(), round(float(x), 2), round(float(y), 2), hash(text.get_fontproperties()),
             str(text.get_color()), text.get_alpha(), text.get_rotation(), text.get_ha(), text.get_va(),
-            text.get_linespacing(), box_key, text.get_clip_on())
+            getattr(text, "_linespacing", None), box_key, text.get_clip_on())  # no getter before matplotlib 3.9
 
 
 class TextSprites:
