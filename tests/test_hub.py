@@ -228,23 +228,17 @@ def test_instructor_opens_the_formgrader_in_a_browser_tab(hub, class_round_trip)
     from test_browser import _require_browser, harness
 
     _require_browser()
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = harness.launch(p)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{hub.url}/hub/login")
-            page.fill("input[name=username]", INSTRUCTOR)
-            page.fill("input[name=password]", "the-instructor-password")
-            page.click("input[type=submit], button[type=submit]")
-            page.wait_for_url(f"**/user/{INSTRUCTOR}/lab**", timeout=90_000)
-            response = page.goto(f"{hub.url}/user/{INSTRUCTOR}/formgrader")
-            assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
-            page.get_by_text("Manage Assignments").first.wait_for(timeout=60_000)
-            page.get_by_text(ASSIGNMENT).first.wait_for(timeout=60_000)
-        finally:
-            browser.close()
+    with harness.chromium_page() as page:
+        page.goto(f"{hub.url}/hub/login")
+        page.fill("input[name=username]", INSTRUCTOR)
+        page.fill("input[name=password]", "the-instructor-password")
+        page.click("input[type=submit], button[type=submit]")
+        page.wait_for_url(f"**/user/{INSTRUCTOR}/lab**", timeout=90_000)
+        response = page.goto(f"{hub.url}/user/{INSTRUCTOR}/formgrader")
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        page.get_by_text("Manage Assignments").first.wait_for(timeout=60_000)
+        page.get_by_text(ASSIGNMENT).first.wait_for(timeout=60_000)
 
 
 # ---- point 5: bad input gets a clear message and loses nothing --------------------------------

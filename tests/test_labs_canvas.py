@@ -51,13 +51,13 @@ def test_first_frame_is_sent_whole_then_only_the_changed_rectangle(canvas):
     first = frame()
     assert canvas.show(first)
     content, (png,) = canvas.sent[-1]
-    assert content == {"type": "frame", "frame": 1, "x": 0, "y": 0, "full": True}
+    assert content == {"type": "frame", "frame": 1, "x": 0, "y": 0}
     np.testing.assert_array_equal(decoded(png), first)
     second = first.copy()
     second[10:14, 20:25, :3] = (10, 20, 30)
     assert canvas.show(second)
     content, (png,) = canvas.sent[-1]
-    assert content == {"type": "frame", "frame": 2, "x": 20, "y": 10, "full": False}
+    assert content == {"type": "frame", "frame": 2, "x": 20, "y": 10}
     np.testing.assert_array_equal(decoded(png), second[10:14, 20:25])
     assert not canvas.show(second.copy())  # nothing changed: nothing sent
     assert len(canvas.sent) == 2
@@ -86,7 +86,7 @@ def test_a_new_view_gets_the_whole_picture(canvas):
     canvas.show(f2)
     canvas._on_msg(canvas, {"type": "ready"}, [])
     content, (png,) = canvas.sent[-1]
-    assert (content["x"], content["y"], content["full"]) == (0, 0, True)
+    assert (content["x"], content["y"]) == (0, 0)
     np.testing.assert_array_equal(decoded(png), f2)
 
 
@@ -148,7 +148,7 @@ def _draw_texts(paste: bool):
     for t in texts:
         t.set_visible(True)
         if paste:
-            sprites.paste(t, pixels, renderer)
+            sprites.paste(t, pixels)
         else:
             t.draw(renderer)
     return np.array(pixels), sprites, texts, canvas
@@ -163,15 +163,15 @@ def test_pasted_text_looks_as_drawn_text():
 
 def test_a_text_is_rendered_again_only_when_its_look_changes():
     _, sprites, texts, canvas = _draw_texts(paste=True)
-    pixels, renderer = np.asarray(canvas.buffer_rgba()), canvas.get_renderer()
-    sprites.paste(texts[0], pixels, renderer)
+    pixels = np.asarray(canvas.buffer_rgba())
+    sprites.paste(texts[0], pixels)
     assert sprites.drawn == 3  # the same look: pasted from the cache
     texts[0].set_text("w = 0.25")
-    sprites.paste(texts[0], pixels, renderer)
+    sprites.paste(texts[0], pixels)
     texts[0].set_color("k")
-    sprites.paste(texts[0], pixels, renderer)
+    sprites.paste(texts[0], pixels)
     texts[0].set_position((0.3, 0.5))
-    sprites.paste(texts[0], pixels, renderer)
+    sprites.paste(texts[0], pixels)
     assert sprites.drawn == 6
 
 

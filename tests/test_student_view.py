@@ -121,28 +121,22 @@ def test_nbgrader_menu_and_assignments_tab_in_the_browser(lab):
 
     target, base, _data, _log = lab
     _require_browser()
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = harness.launch(p)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{base}/lab?token={TOKEN}")
-            page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click(timeout=90_000)
-            menu = page.locator("#jp-mainmenu-nbgrader")
-            menu.wait_for(timeout=30_000)
-            items = set(menu.locator(".lm-Menu-itemLabel").all_inner_texts())
-            instructor = {"Formgrader", "Formgrader (local)", "Course List", "Create assignment"}
-            assert "Assignment List" in items, items
-            if target == "lab-instructor":
-                assert instructor & items, items
-            else:
-                assert not instructor & items, f"instructor entries shown to students: {instructor & items}"
-            menu.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
-            for section in ("Released assignments", "Downloaded assignments", "Submitted assignments"):
-                page.get_by_text(section).first.wait_for(timeout=60_000)
-            page.wait_for_load_state("networkidle", timeout=60_000)
-            text = page.locator("body").inner_text()
-            assert "Error" not in text and "does not exist" not in text, text[:2000]
-        finally:
-            browser.close()
+    with harness.chromium_page() as page:
+        page.goto(f"{base}/lab?token={TOKEN}")
+        page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click(timeout=90_000)
+        menu = page.locator("#jp-mainmenu-nbgrader")
+        menu.wait_for(timeout=30_000)
+        items = set(menu.locator(".lm-Menu-itemLabel").all_inner_texts())
+        instructor = {"Formgrader", "Formgrader (local)", "Course List", "Create assignment"}
+        assert "Assignment List" in items, items
+        if target == "lab-instructor":
+            assert instructor & items, items
+        else:
+            assert not instructor & items, f"instructor entries shown to students: {instructor & items}"
+        menu.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
+        for section in ("Released assignments", "Downloaded assignments", "Submitted assignments"):
+            page.get_by_text(section).first.wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle", timeout=60_000)
+        text = page.locator("body").inner_text()
+        assert "Error" not in text and "does not exist" not in text, text[:2000]

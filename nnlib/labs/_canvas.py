@@ -87,12 +87,12 @@ class FrameCanvas(anywidget.AnyWidget):
             return
         y0, y1, x0, x1 = self._pending
         self._pending = None
-        self._send_rect(y0, y1, x0, x1, full=(y1 - y0, x1 - x0) == self._shown.shape[:2])
+        self._send_rect(y0, y1, x0, x1)
 
-    def _send_rect(self, y0, y1, x0, x1, full: bool) -> None:
+    def _send_rect(self, y0, y1, x0, x1) -> None:
         self.frames_sent += 1
         png = encode_png(self._shown[y0:y1, x0:x1], alpha=True)  # RGBA: no channel copy
-        self.send({"type": "frame", "frame": self.frames_sent, "x": x0, "y": y0, "full": full}, [png])
+        self.send({"type": "frame", "frame": self.frames_sent, "x": x0, "y": y0}, [png])
 
     @property
     def in_flight(self) -> int:
@@ -122,7 +122,7 @@ class FrameCanvas(anywidget.AnyWidget):
             self.frames_drawn = max(self.frames_drawn, int(content.get("frame", 0)))
         elif kind == "ready" and self._shown is not None:
             h, w = self._shown.shape[:2]
-            self._send_rect(0, h, 0, w, full=True)
+            self._send_rect(0, h, 0, w)
         elif kind == "error":
             self.errors.append(str(content.get("message")))
         elif kind in ("click", "move", "leave"):

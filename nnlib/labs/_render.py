@@ -110,28 +110,24 @@ class FigureView:
         """Draw (fully, or background + animated artists) and show the frame in the widget."""
         if self._background is None:
             self.enforce_min_text()
-            if self.sprites is not None and self.sprites.size_px != self.size_px:
-                self.sprites = TextSprites(self.size_px, self.dpi)  # the figure was resized
             self.canvas.draw()  # everything except the animated artists
             self.full_renders += 1
             if self.animated:
                 self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         else:
             self.canvas.restore_region(self._background)
-        if self.painters:
-            pixels = np.asarray(self.canvas.buffer_rgba())
-            for paint in self.painters:
-                paint(pixels)
+        pixels = np.asarray(self.canvas.buffer_rgba())  # the Agg buffer itself, written in place
+        for paint in self.painters:
+            paint(pixels)
         renderer = self.canvas.get_renderer()
-        pixels = np.asarray(self.canvas.buffer_rgba())
         for a in self.animated:
             if not a.get_visible():
                 continue
             if isinstance(a, Text) and self.sprites is not None:
-                self.sprites.paste(a, pixels, renderer)  # drawn once per distinct look
+                self.sprites.paste(a, pixels)  # drawn once per distinct look
             else:
                 a.draw(renderer)
-        self.widget.show(np.asarray(self.canvas.buffer_rgba()))
+        self.widget.show(pixels)
         self.renders += 1
 
     def png(self) -> bytes:

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 __all__ = ["TextSprites"]
 
 
-def _key(text, renderer):
+def _key(text):
     x, y = text.get_transform().transform(text.get_unitless_position())
     box = text.get_bbox_patch()
     box_key = None if box is None else (tuple(box.get_facecolor()), tuple(box.get_edgecolor()),
@@ -34,7 +34,6 @@ class TextSprites:
     """Pasted renderings of text artists, for a figure of ``size_px`` at ``dpi``."""
 
     def __init__(self, size_px, dpi: int, capacity: int = 256):
-        self.size_px = tuple(size_px)
         w, h = size_px
         self.scratch = FigureCanvasAgg(Figure(figsize=(w / dpi, h / dpi), dpi=dpi))
         self.scratch.figure.patch.set_alpha(0.0)
@@ -42,9 +41,9 @@ class TextSprites:
         self._cache: OrderedDict = OrderedDict()
         self.drawn = 0  # renderings made (cache misses), for tests
 
-    def paste(self, text, pixels: np.ndarray, renderer) -> None:
+    def paste(self, text, pixels: np.ndarray) -> None:
         """Blend ``text`` (a matplotlib Text of the figure ``pixels`` belong to) into ``pixels``."""
-        key = _key(text, renderer)
+        key = _key(text)
         sprite = self._cache.get(key)
         if sprite is None:
             sprite = self._render(text)

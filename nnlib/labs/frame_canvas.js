@@ -15,14 +15,11 @@ function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.classList.add("nnlib-canvas");
   const ctx = canvas.getContext("2d");
-  const resize = () => {
-    const w = model.get("width"), h = model.get("height");
-    canvas.width = w;
-    canvas.height = h;
-    canvas.style.width = `${w}px`;
-    canvas.style.height = `${h}px`;
-  };
-  resize();
+  const w = model.get("width"), h = model.get("height"); // fixed for the widget's life
+  canvas.width = w;
+  canvas.height = h;
+  canvas.style.width = `${w}px`;
+  canvas.style.height = `${h}px`;
   el.appendChild(canvas);
 
   let queue = Promise.resolve();
@@ -32,7 +29,6 @@ function render({ model, el }) {
     queue = queue
       .then(() => createImageBitmap(blob))
       .then((bitmap) => {
-        if (msg.full && (canvas.width !== model.get("width") || canvas.height !== model.get("height"))) resize();
         ctx.drawImage(bitmap, msg.x, msg.y);
         bitmap.close();
         const drawn = performance.now();

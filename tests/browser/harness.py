@@ -166,6 +166,19 @@ def launch(pw, headed: bool | None = None):
     return pw.chromium.launch(executable_path=CHROMIUM, headless=not headed, args=args, timeout=60_000)
 
 
+@contextmanager
+def chromium_page(viewport=None):
+    """A page of Chromium as :func:`launch` starts it (default 1280 x 800); closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            yield browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
+        finally:
+            browser.close()
+
+
 def open_notebook(browser, server, name: str, run_all: bool = True, wait_for=(), timeout_ms: int = 120_000):
     """A page at VIEWPORT with notebook ``name`` open (and all cells run); instrumented."""
     context = browser.new_context(viewport=VIEWPORT)
