@@ -63,17 +63,112 @@ def test_first_frame_is_sent_whole_then_only_the_changed_rectangle(canvas):
     assert len(canvas.sent) == 2
 
 
-def test_acknowledgements_count_frames_in_flight(canvas):
+def test_only_frames_sent_with_ack_are_waited_for(canvas):
     canvas.show(frame(value=0))
+    canvas.holding = True
     canvas.show(frame(value=1))
-    assert canvas.in_flight == 2
-    canvas._on_msg(canvas, {"type": "drawn", "frame": 1}, [])
-    assert canvas.in_flight == 1
+    canvas.flush(ack=True, play=True)
+    assert [c for c, _ in canvas.sent] == [{"type": "frame", "frame": 1, "x": 0, "y": 0},
+                                           {"type": "frame", "frame": 2, "x": 0, "y": 0, "ack": True, "play": True}]
+    assert canvas.unacknowledged == 2
+    assert asyncio.run(canvas.drawn(2, timeout=0.02)) is False  # nobody draws it: time out
     canvas._on_msg(canvas, {"type": "drawn", "frame": 2}, [])
-    assert canvas.in_flight == 0
-    assert asyncio.run(canvas.drawn(timeout=0.01)) is True
-    canvas.show(frame(value=2))
-    assert asyncio.run(canvas.drawn(timeout=0.02)) is False  # nobody draws it: time out
+    assert canvas.unacknowledged == 0
+    assert asyncio.run(canvas.drawn(2, timeout=0.01)) is True
+
+
+def test_an_acknowledgement_wakes_the_waiting_play_at_once(canvas):
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.05, canvas._on_msg, canvas, {"type": "drawn", "frame": 1}, [])
+        start = loop.time()
+        ok = await canvas.drawn(1, timeout=5.0)
+        return ok, loop.time() - start
+    canvas.show(frame())
+    ok, waited = asyncio.run(scenario())
+    assert ok and 0.04 <= waited < 1.0
+
+
+def test_resync_after_pause_sends_the_whole_picture_once_play_has_stopped(canvas):
+    f = frame(value=3)
+    canvas.show(f)
+    canvas.holding = True  # Play is drawing a frame
+    g = f.copy()
+    g[4, 5, 0] = 0
+    canvas.show(g)
+    canvas._on_msg(canvas, {"type": "resync"}, [])
+    assert len(canvas.sent) == 1  # not while the frame is drawn ...
+    canvas.holding = False
+    canvas.flush(ack=True, play=True)  # ... but instead of its rectangle, not as a Play frame
+    content, (png,) = canvas.sent[-1]
+    assert content == {"type": "frame", "frame": 2, "x": 0, "y": 0, "ack": True}
+    np.testing.assert_array_equal(decoded(png), g)
+    # a frame prepared but not sent (Play waiting for an acknowledgement) is covered as well
+    canvas.holding = True
+    h = g.copy()
+    h[20, 30, 1] = 0
+    canvas.show(h)
+    canvas.holding = False
+    canvas._on_msg(canvas, {"type": "resync"}, [])
+    content, (png,) = canvas.sent[-1]
+    assert (content["x"], content["y"], content.get("play")) == (0, 0, None)
+    np.testing.assert_array_equal(decoded(png), h)
+    canvas.flush(play=True)
+    assert len(canvas.sent) == 3  # nothing left to send
+
+
+class _FakeLab:
+    """What FrameLoop needs of a lab: a canvas to show frames on, and a redraw."""
+
+    def __init__(self, canvas):
+        self.fig_view = type("View", (), {"widget": canvas})()
+        self.value = 0
+
+    def redraw(self, from_browser=False):
+        self.fig_view.widget.show(frame(value=self.value % 256))
+
+    def _show_notes(self):
+        pass
+
+    def _failed(self, what, exc, from_browser=False):
+        raise exc
+
+
+def test_play_asks_for_some_acknowledgements_and_bounds_the_frames_in_flight(canvas):
+    import ipywidgets as widgets
+    from nnlib.labs._play import FrameLoop
+
+    lab = _FakeLab(canvas)
+    play = widgets.Play()
+    acked = []  # what a view that acknowledges after 3 frames' time would see
+
+    def advance():
+        lab.value += 1
+        assert canvas.unacknowledged <= FrameLoop.window
+        if lab.value >= 12:
+            return False
+
+    loop_ = FrameLoop(lab, play, advance, fps=1000)
+    assert canvas.play is play
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+
+        def ack_later(content):
+            if content.get("ack"):
+                acked.append(content["frame"])
+                loop.call_later(0.03, canvas._on_msg, canvas, {"type": "drawn", "frame": content["frame"]}, [])
+        sent = canvas.send
+        canvas.send = lambda content, buffers=None: (sent(content, buffers), ack_later(content))
+        play.playing = True  # FrameLoop starts its task on this loop
+        while play.playing:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+    asyncio.run(scenario())
+    frames = [c for c, _ in canvas.sent]
+    assert len(frames) == 12 and all(c.get("play") for c in frames)
+    assert acked == list(range(FrameLoop.ack_every, 13, FrameLoop.ack_every))
+    assert loop_.frames == 12
 
 
 def test_a_new_view_gets_the_whole_picture(canvas):

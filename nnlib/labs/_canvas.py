@@ -7,10 +7,18 @@ kernel that a frame was shown, so Play cannot know when the browser falls behind
 
 :class:`FrameCanvas` (an anywidget) sends only the rectangle of pixels that differs from the
 last frame, as a PNG, in a custom message; the browser decodes it off the main thread, draws
-it into a ``<canvas>`` of the figure's exact size and acknowledges it. ``frames_sent`` and
-``frames_drawn`` tell Play how many frames are in flight. A view that appears later (a second
+it into a ``<canvas>`` of the figure's exact size. A frame sent with ``ack=True`` is
+acknowledged once drawn, which is how Play bounds the frames in flight; other frames are not:
+every message from the browser makes the kernel publish "busy" and "idle", and JupyterLab's
+handling of those costs the page more than drawing a frame (measured: Play at 17 frames per
+second with an acknowledgement per frame, 37 without). A view that appears later (a second
 view, a re-rendered cell) asks for the whole picture. Clicks and pointer moves on the canvas
 come back as ``(kind, x, y)`` to the callbacks of :meth:`on_pointer`.
+
+Pause in the browser: frames sent with ``play=True`` are not drawn once the :attr:`play`
+widget shows paused in the page; the view then asks for the whole picture ("resync"), which
+the kernel sends once Play has stopped. So the picture changes once after Pause, to the state
+Play stopped at, however many frames were on their way.
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ import time
 from pathlib import Path
 
 import anywidget
+import ipywidgets as widgets
 import numpy as np
 import traitlets
 
@@ -48,6 +57,9 @@ class FrameCanvas(anywidget.AnyWidget):
     _esm = Path(__file__).with_name("frame_canvas.js")
     width = traitlets.Int(1).tag(sync=True)
     height = traitlets.Int(1).tag(sync=True)
+    #: the lab's Play widget, if any: frames sent with ``play=True`` are not drawn once it is
+    #: paused in the browser (the view asks for the whole picture instead)
+    play = traitlets.Instance(widgets.Play, allow_none=True).tag(sync=True, **widgets.widget_serialization)
 
     def __init__(self, width: int, height: int, **kwargs):
         super().__init__(width=int(width), height=int(height), **kwargs)
@@ -56,6 +68,8 @@ class FrameCanvas(anywidget.AnyWidget):
         self.errors: list[str] = []  # what a view reported it could not draw
         self._shown: np.ndarray | None = None
         self._pending = None  # (y0, y1, x0, x1) of a frame prepared but not sent
+        self._resync = False  # a view asked for the whole picture while a frame was held
+        self._acked = None  # (event loop, future) that an acknowledgement resolves
         #: True: :meth:`show` prepares frames and :meth:`flush` sends them (Play: the next
         #: frame is drawn while the browser still draws the last one)
         self.holding = False
@@ -81,35 +95,61 @@ class FrameCanvas(anywidget.AnyWidget):
             self.flush()
         return True
 
-    def flush(self) -> None:
-        """Send the frame prepared while :attr:`holding` (if any)."""
+    def flush(self, ack: bool = False, play: bool = False) -> None:
+        """Send the frame prepared while :attr:`holding` (if any); ``ack``: ask the view to
+        acknowledge it once drawn; ``play``: a frame of Play (not drawn after Pause)."""
+        if self._resync and self._shown is not None:  # a view asked for everything meanwhile
+            h, w = self._shown.shape[:2]
+            self._pending, self._resync = (0, h, 0, w), False
+            play = False
         if self._pending is None:
             return
         y0, y1, x0, x1 = self._pending
         self._pending = None
-        self._send_rect(y0, y1, x0, x1)
+        self._send_rect(y0, y1, x0, x1, ack=ack, play=play)
 
-    def _send_rect(self, y0, y1, x0, x1) -> None:
+    def _send_rect(self, y0, y1, x0, x1, ack=False, play=False) -> None:
         self.frames_sent += 1
         png = encode_png(self._shown[y0:y1, x0:x1], alpha=True)  # RGBA: no channel copy
-        self.send({"type": "frame", "frame": self.frames_sent, "x": x0, "y": y0}, [png])
+        content = {"type": "frame", "frame": self.frames_sent, "x": x0, "y": y0}
+        if ack:
+            content["ack"] = True
+        if play:
+            content["play"] = True
+        self.send(content, [png])
 
     @property
-    def in_flight(self) -> int:
-        """Frames sent that no view has acknowledged yet."""
+    def unacknowledged(self) -> int:
+        """Frames sent since the last one a view acknowledged (drawn or dropped after Pause)."""
         return self.frames_sent - self.frames_drawn
 
-    async def drawn(self, timeout: float, poll: float = 0.002) -> bool:
+    async def drawn(self, frame: int, timeout: float) -> bool:
         """Wait (yielding to the kernel's event loop, which handles the browser's messages)
-        until a view has drawn every frame sent, or ``timeout`` seconds passed (no view open,
-        a closed tab); returns whether it was drawn. Polls: the acknowledgement may be
-        handled on another thread than this coroutine's."""
+        until a view has acknowledged frame number ``frame`` (sent with ``ack=True``) or a
+        later one, or ``timeout`` seconds passed (no view open, a closed tab); returns whether
+        it was."""
+        loop = asyncio.get_running_loop()
         deadline = time.perf_counter() + timeout
-        while self.in_flight > 0:
-            if time.perf_counter() >= deadline:
+        while self.frames_drawn < frame:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
                 return False
-            await asyncio.sleep(poll)
+            future = loop.create_future()
+            self._acked = (loop, future)
+            try:
+                await asyncio.wait_for(future, remaining)
+            except asyncio.TimeoutError:
+                pass
+            finally:
+                self._acked = None
         return True
+
+    def _acknowledged(self, frame: int) -> None:
+        self.frames_drawn = max(self.frames_drawn, frame)
+        waiting = self._acked
+        if waiting is not None:  # wake drawn(); the message may be handled on another thread
+            loop, future = waiting
+            loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
 
     def on_pointer(self, callback) -> None:
         """Call ``callback(kind, x, y)`` for pointer events on the picture: kind "click",
@@ -119,10 +159,17 @@ class FrameCanvas(anywidget.AnyWidget):
     def _on_msg(self, _widget, content, _buffers) -> None:
         kind = content.get("type")
         if kind == "drawn":
-            self.frames_drawn = max(self.frames_drawn, int(content.get("frame", 0)))
+            self._acknowledged(int(content.get("frame", 0)))
         elif kind == "ready" and self._shown is not None:
             h, w = self._shown.shape[:2]
             self._send_rect(0, h, 0, w)
+        elif kind == "resync" and self._shown is not None:
+            if self.holding:  # Play is drawing a frame: flush() sends the whole picture
+                self._resync = True
+            else:  # the whole picture covers a frame prepared but not sent
+                h, w = self._shown.shape[:2]
+                self._pending = None
+                self._send_rect(0, h, 0, w)
         elif kind == "error":
             self.errors.append(str(content.get("message")))
         elif kind in ("click", "move", "leave"):

@@ -1,15 +1,21 @@
 // The browser side of nnlib.labs._canvas.FrameCanvas: a <canvas> shown at the size it is drawn.
 //
-// The kernel sends each frame as a custom message {type: "frame", frame, x, y} with one buffer:
-// a PNG of the rectangle that changed, drawn at (x, y). Decoding (createImageBitmap) happens off
-// the main thread; frames are drawn in the order they came. After drawing, the view
-// acknowledges the frame ({type: "drawn"}), which is how the kernel's Play keeps at most one
-// frame in flight, and at the next animation frame (the one that paints it) it fires a
-// bubbling "nnlib-frame" DOM event whose detail.drawn is the time it was drawn into the canvas
-// (tests/browser/harness.py times both).
+// The kernel sends each frame as a custom message {type: "frame", frame, x, y, ack?, play?}
+// with one buffer: a PNG of the rectangle that changed, drawn at (x, y). Decoding
+// (createImageBitmap) happens off the main thread; frames are drawn in the order they came.
+// A frame sent with `ack` is acknowledged once drawn ({type: "drawn"}): that is how the
+// kernel's Play bounds the frames in flight; other frames are not (each message to the kernel
+// costs a "busy" and an "idle" status that JupyterLab handles). At the next animation frame
+// (the one that paints it) the view fires a bubbling "nnlib-frame" DOM event whose
+// detail.drawn is the time it was drawn into the canvas (tests/browser/harness.py times both).
+//
+// Pause: once the lab's Play widget (the model in the `play` trait) shows paused, frames of
+// Play (`play`) are not drawn; the view asks for the whole picture ({type: "resync"}), which
+// the kernel sends when Play has stopped. So the picture changes once after Pause.
 // Pointer events on the picture go to the kernel as {type: "click" | "move" | "leave", x, y}.
 
 const MOVE_INTERVAL_MS = 40; // pointer moves sent at most this often
+const MODEL_PREFIX = "IPY_MODEL_";
 
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
@@ -22,19 +28,40 @@ function render({ model, el }) {
   canvas.style.height = `${h}px`;
   el.appendChild(canvas);
 
+  let play = null; // the Play widget's model, once resolved
+  const ref = model.get("play");
+  if (typeof ref === "string" && ref.startsWith(MODEL_PREFIX) && model.widget_manager) {
+    model.widget_manager.get_model(ref.slice(MODEL_PREFIX.length)).then((m) => { play = m; })
+      .catch((err) => console.warn("nnlib: Pause will not stop frames in flight:", err));
+  }
+  let resyncAsked = false;
+  const skip = (msg) => {
+    if (!msg.play || !play || play.get("playing")) return false;
+    if (!resyncAsked) { // after the Play widget's own message, so the kernel sees Pause first
+      resyncAsked = true;
+      setTimeout(() => model.send({ type: "resync" }), 0);
+    }
+    return true;
+  };
+
   let queue = Promise.resolve();
   const onMessage = (msg, buffers) => {
     if (!msg || msg.type !== "frame") return;
+    const done = () => { if (msg.ack) model.send({ type: "drawn", frame: msg.frame }); }; // drawn or dropped
+    if (skip(msg)) return done();
+    if (!msg.play) resyncAsked = false;
     const blob = new Blob([buffers[0]], { type: "image/png" });
     queue = queue
       .then(() => createImageBitmap(blob))
       .then((bitmap) => {
-        ctx.drawImage(bitmap, msg.x, msg.y);
+        if (!skip(msg)) { // paused while it was decoded: not drawn either
+          ctx.drawImage(bitmap, msg.x, msg.y);
+          const drawn = performance.now();
+          requestAnimationFrame(() =>
+            canvas.dispatchEvent(new CustomEvent("nnlib-frame", { bubbles: true, detail: { frame: msg.frame, drawn } })));
+        }
         bitmap.close();
-        const drawn = performance.now();
-        model.send({ type: "drawn", frame: msg.frame });
-        requestAnimationFrame(() =>
-          canvas.dispatchEvent(new CustomEvent("nnlib-frame", { bubbles: true, detail: { frame: msg.frame, drawn } })));
+        done();
       })
       .catch((err) => {
         console.error("nnlib: a frame could not be drawn:", err);

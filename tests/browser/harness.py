@@ -115,7 +115,7 @@ def jupyter_lab(base: Path, notebooks):
         else:
             raise RuntimeError("jupyter lab could not bind a port in 3 attempts:\n"
                                + (base / "server.log").read_text()[-3000:])
-        yield {"url": url, "token": token, "log": base / "server.log", "root": root}
+        yield {"url": url, "token": token, "log": base / "server.log", "root": root, "runtime": base / "runtime"}
     finally:
         if proc is not None:
             _stop(proc)
@@ -226,6 +226,44 @@ def latency(page, lab: str, act, timeout_s: float = 10.0, drawn: bool = False, s
         if time.monotonic() > deadline:
             raise AssertionError(f"{lab}: no new frame within {timeout_s} s of the input")
         time.sleep(0.05)
+
+
+def run_in_kernel(server, notebook: str, code: str, timeout_s: float = 60.0) -> str:
+    """Run ``code`` in the kernel of open notebook ``notebook`` (a second client on its
+    connection file, as the server's sessions API names it) and return what it printed:
+    lets a test compare the page with the kernel's own state."""
+    import json
+    from jupyter_client import BlockingKernelClient
+
+    with urllib.request.urlopen(f"{server['url']}/api/sessions?token={server['token']}", timeout=10) as r:
+        sessions = json.load(r)
+    kernel_id = next(s["kernel"]["id"] for s in sessions if s["path"].endswith(notebook))
+    client = BlockingKernelClient(connection_file=str(server["runtime"] / f"kernel-{kernel_id}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        out = []
+        reply = client.execute_interactive(code, timeout=timeout_s, output_hook=lambda m: (
+            m["msg_type"] == "stream" and out.append(m["content"]["text"])))
+        if reply["content"]["status"] != "ok":
+            raise AssertionError(f"code failed in the kernel: {reply['content']}")
+        return "".join(out)
+    finally:
+        client.stop_channels()
+
+
+#: per row of a lab's canvas in the page: the sum of its RGBA bytes (compared with the kernel's)
+CANVAS_ROWS_JS = """(cls) => {
+  const c = document.querySelector('.' + cls + ' .nnlib-figure canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const rows = [];
+  for (let y = 0; y < c.height; y++) {
+    let s = 0;
+    for (let i = y * c.width * 4; i < (y + 1) * c.width * 4; i++) s += d[i];
+    rows.push(s);
+  }
+  return rows;
+}"""
 
 
 def slider_handle(page, lab: str, control: str):
