@@ -10,7 +10,7 @@ PY     := $(BIN)/python
 STAMP_COURSE := $(VENV)/.stamp-course
 STAMP_TEST   := $(VENV)/.stamp-test
 
-.PHONY: help venv lab lab-instructor hub test test-lib test-notebooks test-min notebooks solutions binder-freeze release grade bench clean
+.PHONY: help venv js lab lab-instructor hub test test-lib test-notebooks test-min notebooks solutions binder-freeze release grade bench clean
 
 help:
 	@echo "make lab      set up .venv and open the course in JupyterLab"
@@ -21,6 +21,7 @@ help:
 	@echo "make grade    autograde everything under submitted/ and export grades.csv"
 	@echo "make bench    run the benchmarks in bench/ and print their tables"
 	@echo "make notebooks  re-execute course/*.ipynb in place (commit them with their outputs)"
+	@echo "make js       rebuild nnlib/labs/frame_canvas.js from js/src (npm; commit the result)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,17 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 	touch $@ $(STAMP_COURSE)
 
 venv: $(STAMP_COURSE)
+
+# The lab canvas's browser code is shipped built (nnlib/labs/frame_canvas.js), so students need
+# no Node.js. Maintainers: `make js` after editing js/src; `make test` installs the pinned build
+# tools when npm is there, and tests/test_labs_js.py checks the shipped bundle is current.
+STAMP_JS := js/node_modules/.stamp
+$(STAMP_JS): js/package.json js/package-lock.json
+	cd js && npm ci --no-fund --no-audit --loglevel=error
+	touch $@
+
+js: $(STAMP_JS)
+	cd js && npm run -s build
 
 # Jupyter refuses to run as root unless told; containers often run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
@@ -52,10 +64,11 @@ lab-instructor: $(STAMP_COURSE)
 	JUPYTER_CONFIG_PATH=$(VIEWS)/instructor:$(VIEWS)/student $(BIN)/jupyter lab $(ALLOW_ROOT) \
 	    --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course/00-start-here.ipynb $(LAB_ARGS)
 
-test: $(STAMP_TEST)
+JS_TOOLS := $(if $(shell command -v npm 2>/dev/null),$(STAMP_JS),)
+test: $(STAMP_TEST) $(JS_TOOLS)
 	$(PY) -m pytest tests course solutions --nbval --nbval-sanitize-with course/sanitize.cfg $(PYTEST_ARGS)
 
-test-lib: $(STAMP_TEST)
+test-lib: $(STAMP_TEST) $(JS_TOOLS)
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP_TEST)

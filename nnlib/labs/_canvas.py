@@ -6,9 +6,10 @@ round trip, measured in Chromium by bench/bench_labs_browser.py), and it never t
 kernel that a frame was shown, so Play cannot know when the browser falls behind.
 
 :class:`FrameCanvas` (an anywidget) sends only the rectangle of pixels that differs from the
-last frame, as a PNG, in a custom message; the browser decodes it off the main thread, draws
-it into a ``<canvas>`` of the figure's exact size. A frame sent with ``ack=True`` is
-acknowledged once drawn, which is how Play bounds the frames in flight; other frames are not:
+last frame, as zlib-compressed RGBA, in a custom message; the browser inflates it and draws
+it into a ``<canvas>`` of the figure's exact size at once (an asynchronous PNG decoder made
+the frame wait 10-45 ms behind the page's other work; see js/src/frame_canvas.js). A frame
+sent with ``ack=True`` is acknowledged once drawn, which is how Play bounds the frames in flight; other frames are not:
 every message from the browser makes the kernel publish "busy" and "idle", and JupyterLab's
 handling of those costs the page more than drawing a frame (measured: Play at 17 frames per
 second with an acknowledgement per frame, 37 without). A view that appears later (a second
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import zlib
 from pathlib import Path
 
 import anywidget
@@ -31,7 +33,6 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from ._png import encode_png
 
 __all__ = ["FrameCanvas", "changed_box"]
 
@@ -110,13 +111,15 @@ class FrameCanvas(anywidget.AnyWidget):
 
     def _send_rect(self, y0, y1, x0, x1, ack=False, play=False) -> None:
         self.frames_sent += 1
-        png = encode_png(self._shown[y0:y1, x0:x1], alpha=True)  # RGBA: no channel copy
-        content = {"type": "frame", "frame": self.frames_sent, "x": x0, "y": y0}
+        # RGBA, zlib level 1: plot pixels compress ~20x, and the browser inflates them in the
+        # task that receives them (js/src/frame_canvas.js says why not a PNG)
+        pixels = zlib.compress(np.ascontiguousarray(self._shown[y0:y1, x0:x1]), 1)
+        content = {"type": "frame", "frame": self.frames_sent, "x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0}
         if ack:
             content["ack"] = True
         if play:
             content["play"] = True
-        self.send(content, [png])
+        self.send(content, [pixels])
 
     @property
     def unacknowledged(self) -> int:

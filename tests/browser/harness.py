@@ -7,7 +7,7 @@ home. Chromium is /usr/bin/chromium driven by Playwright; nothing downloads a br
 
 In the page, :data:`INSTRUMENT_JS` records the time (``performance.now()``) of every user
 input (pointer down, key down) and of every new frame of a lab's picture: the lab's canvas
-(nnlib/labs/frame_canvas.js) fires a bubbling ``nnlib-frame`` event in the animation frame
+(js/src/frame_canvas.js) fires a bubbling ``nnlib-frame`` event in the animation frame
 that paints a new frame, carrying the time the frame was drawn into the canvas. Latency =
 first painted frame after an input - that input (and, for comparison with the ``load`` of an
 ``<img>``, the time it was drawn).
