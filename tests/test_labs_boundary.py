@@ -379,3 +379,44 @@ def test_weights_edited_before_training_are_part_of_the_state_line():
     assert "could not convert string to float: 'x'" in notes and "layer must be 1 .. 2" in notes
     assert "clamped to 10" in notes and "'junk' is not name:value" in notes
     assert bad.net.b[0][0] == 10.0 and bad.state_string() == plain + " weights=b1[0]:10"
+
+
+def test_a_step_from_the_browser_sends_the_picture_first_then_the_text(monkeypatch):
+    """In the kernel, a click is answered with the new frame first; the readout, state line
+    and weight editor (held back, and computed only after the frame) follow it."""
+    import asyncio
+
+    import ipywidgets as widgets
+
+    from nnlib.labs import _base
+
+    lab = decision_boundary()
+    lab.weight_controls["param"].value = lab.weight_controls["param"].options[0][1]
+    sent = []
+    monkeypatch.setattr(widgets.Widget, "_send", lambda self, msg, buffers=None: sent.append((self, msg["method"])))
+    monkeypatch.setattr(_base, "_handling_frontend_message", lambda: True)
+
+    async def click():
+        lab.buttons["step"].click()
+        assert "epoch 0" in lab.readout.value  # not yet: the frame comes first
+        await asyncio.sleep(0.1)
+    asyncio.run(click())
+    frame = next(i for i, (w, method) in enumerate(sent) if w is lab.fig_view.widget and method == "custom")
+    held = (lab.readout, lab.state_text, lab.weight_controls["value"], lab.weight_controls["slider"])
+    texts = [w for w, method in sent[frame + 1:] if method == "update" and w in held]
+    assert lab.readout in texts and lab.weight_controls["slider"] in texts, sent
+    assert not [w for w, method in sent[:frame] if w in held], sent
+    assert "epoch 1" in lab.readout.value and "epoch 1" in lab.summary()
+
+
+def test_the_editor_slider_is_set_on_the_grid_the_browser_snaps_to():
+    """-5 + k * 0.01 as the browser computes it: otherwise the browser answers every update
+    with its own rounding, one more message per change."""
+    lab = decision_boundary()
+    slider = lab.weight_controls["slider"]
+    lab.weight_controls["param"].value = lab.weight_controls["param"].options[0][1]
+    for _ in range(5):
+        lab.train_epochs(1)
+        k = round((slider.value - slider.min) / slider.step)
+        assert slider.value == slider.min + k * slider.step
+        assert abs(slider.value - lab.weight_controls["value"].value) <= slider.step / 2 + 1e-12

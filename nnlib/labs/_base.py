@@ -137,6 +137,7 @@ class Lab:
         self._static = None
         self._static_redraws = -1
         self._held: contextlib.ExitStack | None = None
+        self._after_frame: list = []  # work that waits until the next frame is sent
 
     # ----- control plumbing -------------------------------------------------------------
     def _watch(self, name: str) -> None:
@@ -172,11 +173,23 @@ class Lab:
         if self._held is not None or not (self.defer_redraws and _handling_frontend_message()):
             return
         held = contextlib.ExitStack()
-        for name in self.text_widgets:
-            w = getattr(self, name, None)
-            if isinstance(w, widgets.Widget):
-                held.enter_context(w.hold_sync())
+        for w in self._held_widgets():
+            held.enter_context(w.hold_sync())
         self._held = held
+
+    def _held_widgets(self) -> list:
+        """The widgets whose updates ``_hold_text`` holds back (the ``text_widgets``)."""
+        return [w for w in (getattr(self, name, None) for name in self.text_widgets) if isinstance(w, widgets.Widget)]
+
+    def _after_next_frame(self, fn) -> None:
+        """Call ``fn()`` once the next frame has been sent when a redraw from the browser is
+        deferred (text the student reads after the picture need not delay it), else now."""
+        if self.defer_redraws and _handling_frontend_message():
+            if fn not in self._after_frame:
+                self._after_frame.append(fn)
+            self.request_redraw()
+        else:
+            fn()
 
     def _release_text(self) -> None:
         held, self._held = self._held, None
@@ -314,6 +327,12 @@ class Lab:
         self._redraw_scheduled = False
         try:
             self.redraw(from_browser=True)
+            after, self._after_frame = self._after_frame, []
+            for fn in after:
+                try:
+                    fn()
+                except Exception as exc:
+                    self._failed("update", exc, from_browser=True)
         finally:
             self._release_text()
 

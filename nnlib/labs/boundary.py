@@ -260,7 +260,7 @@ class BoundaryLab(WeightEditor, Lab):
             if value > self._play_last:
                 self.train_epochs(1, redraw=False)  # one epoch per tick, however late it arrives
             self._play_last = value
-        self._update_text()
+        self._after_next_frame(self._update_text)
 
     # ----- actions -----------------------------------------------------------------------------
     def reset(self, redraw: bool = True):
@@ -268,7 +268,7 @@ class BoundaryLab(WeightEditor, Lab):
         self.state.reset()
         self._weight_options()
         if redraw:
-            self._update_text()
+            self._after_next_frame(self._update_text)
 
     def train_epochs(self, k: int = 1, redraw: bool = True):
         """Train ``k`` epochs with the current γ, batch size, L2 and L1."""
@@ -276,7 +276,7 @@ class BoundaryLab(WeightEditor, Lab):
         if not self.state.train_epochs(int(k)):
             self.controls["play"].playing = False
         if redraw:
-            self._update_text()
+            self._after_next_frame(self._update_text)
         return self
 
     def _play_frame(self) -> bool:
@@ -300,9 +300,12 @@ class BoundaryLab(WeightEditor, Lab):
 
     def _after_state_change(self):
         self._hold_text()
-        self._update_text()
         self._show_notes()
         self.request_redraw()
+        self._after_next_frame(self._update_text)
+
+    def _held_widgets(self) -> list:
+        return super()._held_widgets() + [self.weight_controls["value"], self.weight_controls["slider"]]
 
     def predict_classes(self, F) -> np.ndarray:
         return self.state.predict_classes(F)

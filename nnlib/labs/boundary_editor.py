@@ -121,7 +121,10 @@ class WeightEditor:
         try:
             if force or self.weight_controls["value"].value != v:
                 self.weight_controls["value"].value = v
-            self.weight_controls["slider"].value = min(max(v, -WEIGHT_LIMIT), WEIGHT_LIMIT)
+            # on the slider's grid as the browser computes it (min + k * step): otherwise its
+            # answer, the snapped value, is one more message for each and every change
+            lo, step = self.weight_controls["slider"].min, self.weight_controls["slider"].step
+            self.weight_controls["slider"].value = lo + round((min(max(v, lo), -lo) - lo) / step) * step
         finally:
             self._syncing = False
         self._shown["value"].append(float(self.weight_controls["value"].value))
