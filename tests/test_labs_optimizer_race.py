@@ -149,3 +149,17 @@ def test_plot_has_a_legend_of_the_racers_and_the_minimum(lab):
     lab.set(function="Rosenbrock")
     assert list(lab.goal.get_xydata()[0]) == [1.0, 1.0]
     assert "100·(x2 − x1²)²" in lab.ax.get_title()
+
+
+def test_a_racers_slider_computes_only_that_racers_path_again():
+    lab = optimizer_race()
+    before = dict(lab.paths)
+    assert len(before) >= 2 and "adam" in before
+    lab.controls["adam_gamma"].value = lab.controls["adam_gamma"].value * 0.5
+    assert lab.paths["adam"] is not before["adam"]
+    for key in set(before) - {"adam"}:
+        assert lab.paths[key] is before[key]  # unchanged settings: the same path
+    np.testing.assert_array_equal(lab.paths["adam"], minimize(lab.objective.df, lab.paths["adam"][0],
+                                                              lab.optimizer("adam"), steps=lab.controls["steps"].value))
+    lab.controls["x1"].value = lab.controls["x1"].value + 0.5  # a new start: every path again
+    assert all(lab.paths[k] is not before[k] for k in before)

@@ -113,6 +113,7 @@ class OptimizerRaceLab(ShownSteps, Lab):
         self.view.add_class("nnlib-optimizer-race")
 
         self.paths: dict[str, np.ndarray] = {}
+        self._path_of: dict[str, tuple] = {}  # racer -> (what its path was computed from, path)
         self.optimizers: dict[str, Optimizer] = {}
         self._course = None
         self._pending = set(c)
@@ -178,12 +179,20 @@ class OptimizerRaceLab(ShownSteps, Lab):
             obj = self.objective
             start = np.array([c["x1"].value, c["x2"].value], dtype=float)
             self.optimizers = {k: self.optimizer(k) for k in self.racers}
-            self.paths = {k: minimize(obj.df, start, opt, steps=int(c["steps"].value))
-                          for k, opt in self.optimizers.items()}
+            self.paths = {k: self._path(k, obj, start, opt, int(c["steps"].value)) for k, opt in self.optimizers.items()}
             c["shown"].playing = False
             c["shown"].max = int(c["steps"].value)
             c["shown"].value = int(c["steps"].value)
         self._update_text()
+
+    def _path(self, key, obj, start, opt, steps) -> np.ndarray:
+        """Racer ``key``'s path, computed again only if what it depends on changed (a slider
+        of one racer leaves the others' paths as they are)."""
+        made_from = (obj.name, tuple(start), steps, repr(opt))
+        cached = self._path_of.get(key)
+        if cached is None or cached[0] != made_from:
+            cached = self._path_of[key] = (made_from, minimize(obj.df, start, opt, steps=steps))
+        return cached[1]
 
     def rows(self, k: int | None = None) -> list[tuple]:
         """Table rows (racer, settings, step reached, f there, distance to the minimum) at step k."""
