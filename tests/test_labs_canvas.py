@@ -270,7 +270,7 @@ def test_a_text_is_rendered_again_only_when_its_look_changes():
     assert sprites.drawn == 6
 
 
-@pytest.mark.parametrize("make", [labs.xor_builder, labs.neuron, labs.step_size])
+@pytest.mark.parametrize("make", [labs.xor_builder, labs.neuron, labs.step_size, labs.decision_boundary])
 def test_a_lab_frame_with_pasted_text_equals_the_frame_drawn_directly(make):
     lab = make()
     name = next(iter(lab.controls))
@@ -279,4 +279,5 @@ def test_a_lab_frame_with_pasted_text_equals_the_frame_drawn_directly(make):
     lab.fig_view.invalidate()
     lab.redraw()
     drawn = lab.fig_view.rgba()
-    assert np.abs(drawn.astype(int) - pasted.astype(int)).max() <= 2, name
+    # rounding of the blend (of overlapping points, twice)
+    assert np.abs(drawn.astype(int) - pasted.astype(int)).max() <= 3, name

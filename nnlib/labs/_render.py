@@ -51,6 +51,7 @@ class FigureView:
         self.renders = 0
         self.full_renders = 0
         self.animated: list = []
+        self.pasted: set = set()  # ids of the animated artists pasted from sprites
         #: callables ``paint(pixels)`` that write straight into the frame's (h, w, 4) RGBA
         #: pixels (row 0 at the top), after the background and before the animated artists:
         #: for pictures that are already pixels, matplotlib's image pipeline is skipped
@@ -60,11 +61,15 @@ class FigureView:
         #: animated texts are rendered once per distinct look and pasted (None: draw each time)
         self.sprites = TextSprites((width, height), dpi)
 
-    def set_animated(self, artists) -> None:
-        """Declare the artists that change every frame (drawn in this order); invalidates."""
+    def set_animated(self, artists, pasted=()) -> None:
+        """Declare the artists that change every frame (drawn in this order); invalidates.
+        Texts among them, and the ``pasted`` ones (artists over something that changes, but
+        rarely changing themselves, e.g. data points over a heatmap), are pasted from
+        :attr:`sprites` instead of drawn again."""
         for a in self.animated:
             a.set_animated(False)
         self.animated = list(artists)
+        self.pasted = set(map(id, pasted))
         for a in self.animated:
             a.set_animated(True)
         self.invalidate()
@@ -123,7 +128,7 @@ class FigureView:
         for a in self.animated:
             if not a.get_visible():
                 continue
-            if isinstance(a, Text) and self.sprites is not None:
+            if self.sprites is not None and (isinstance(a, Text) or id(a) in self.pasted):
                 self.sprites.paste(a, pixels)  # drawn once per distinct look
             else:
                 a.draw(renderer)

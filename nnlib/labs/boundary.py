@@ -281,12 +281,12 @@ class BoundaryLab(WeightEditor, Lab):
 
     def _play_frame(self) -> bool:
         """One frame of Play: ``epochs_per_frame`` epochs; False stops playing (divergence).
-        The readout and state line follow every 3rd frame and the weight editor's boxes every
-        6th: each update is more messages for the browser to render, and nobody reads a
-        number changing 40 times a second (all are exact again when Play stops)."""
+        The readout and state line follow every 5th frame and the weight editor's boxes every
+        10th: each update is more messages for the browser to render and lay out, and nobody
+        reads a number changing 30 times a second (all are exact again when Play stops)."""
         self.train_epochs(int(self.controls["epochs_per_frame"].value), redraw=False)
-        if self.frames.frames % 3 == 0 or self.state.diverged:
-            self._update_text(editor=self.frames.frames % 6 == 0 or self.state.diverged)
+        if self.frames.frames % 5 == 0 or self.state.diverged:
+            self._update_text(editor=self.frames.frames % 10 == 0 or self.state.diverged)
         return not self.state.diverged
 
     def _action(self, fn, *args):

@@ -128,8 +128,10 @@ class BoundaryPicture:
         ax.set_ylabel("mean loss", labelpad=1)
         self._loss_limits = None
         self.structure = structure
+        # the points and unit frames do not change while training repaints what is under them
         self.view.set_animated([self.weight_lines, self.unit_frames, self.selection_mark, self.train_points,
-                                self.test_points, self.train_curve, self.test_curve])
+                                self.test_points, self.train_curve, self.test_curve],
+                               pasted=[self.unit_frames, self.train_points, self.test_points])
 
     @staticmethod
     def _colours(state, values):
