@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from nnlib import labs
-from nnlib.labs._canvas import FrameCanvas, changed_box
+from nnlib.labs._canvas import FrameCanvas, changed_boxes
 from nnlib.labs._sprites import TextSprites
 
 
@@ -31,33 +31,37 @@ def canvas(monkeypatch):
     return c
 
 
-def decoded(content: dict, data: bytes) -> np.ndarray:
-    """The (h, w, 4) pixels of a frame message, as the browser inflates them."""
-    return np.frombuffer(zlib.decompress(data), dtype=np.uint8).reshape(content["h"], content["w"], 4)
+def decoded(content: dict, data: bytes, i: int = 0) -> np.ndarray:
+    """The (h, w, 4) pixels of rectangle ``i`` of a frame message, as the browser inflates them."""
+    _, _, w, h = content["rects"][i]
+    return np.frombuffer(zlib.decompress(data), dtype=np.uint8).reshape(h, w, 4)
 
 
-def test_changed_box_is_the_smallest_rectangle_around_the_changes():
-    old = frame()
+def test_changed_boxes_are_the_smallest_rectangles_around_the_changes_per_panel():
+    old = frame(30, 80)
     new = old.copy()
-    assert changed_box(old, new) is None
+    assert changed_boxes(old, new) == []
     new[5, 7, 0] = 0
     new[12, 3, 2] = 0
-    assert changed_box(old, new) == (5, 13, 3, 8)
-    assert changed_box(None, new) == (0, 30, 0, 40)
-    assert changed_box(frame(10, 10), new) == (0, 30, 0, 40)  # another size: everything
+    assert changed_boxes(old, new) == [(5, 13, 3, 8)]
+    new[20:22, 60:70, 1] = 0  # another panel, more than 16 columns to the right
+    assert changed_boxes(old, new) == [(5, 13, 3, 8), (20, 22, 60, 70)]
+    assert changed_boxes(old, new, gap=60) == [(5, 22, 3, 70)]
+    assert changed_boxes(None, new) == [(0, 30, 0, 80)]
+    assert changed_boxes(frame(10, 10), new) == [(0, 30, 0, 80)]  # another size: everything
 
 
 def test_first_frame_is_sent_whole_then_only_the_changed_rectangle(canvas):
     first = frame()
     assert canvas.show(first)
     content, (png,) = canvas.sent[-1]
-    assert content == {"type": "frame", "frame": 1, "x": 0, "y": 0, "w": 40, "h": 30}
+    assert content == {"type": "frame", "frame": 1, "rects": [[0, 0, 40, 30]]}
     np.testing.assert_array_equal(decoded(content, png), first)
     second = first.copy()
     second[10:14, 20:25, :3] = (10, 20, 30)
     assert canvas.show(second)
     content, (png,) = canvas.sent[-1]
-    assert content == {"type": "frame", "frame": 2, "x": 20, "y": 10, "w": 5, "h": 4}
+    assert content == {"type": "frame", "frame": 2, "rects": [[20, 10, 5, 4]]}
     np.testing.assert_array_equal(decoded(content, png), second[10:14, 20:25])
     assert not canvas.show(second.copy())  # nothing changed: nothing sent
     assert len(canvas.sent) == 2
@@ -68,7 +72,7 @@ def test_only_frames_sent_with_ack_are_waited_for(canvas):
     canvas.holding = True
     canvas.show(frame(value=1))
     canvas.flush(ack=True, play=True)
-    whole = {"type": "frame", "x": 0, "y": 0, "w": 40, "h": 30}
+    whole = {"type": "frame", "rects": [[0, 0, 40, 30]]}
     assert [c for c, _ in canvas.sent] == [{**whole, "frame": 1}, {**whole, "frame": 2, "ack": True, "play": True}]
     assert canvas.unacknowledged == 2
     assert asyncio.run(canvas.drawn(2, timeout=0.02)) is False  # nobody draws it: time out
@@ -101,7 +105,7 @@ def test_resync_after_pause_sends_the_whole_picture_once_play_has_stopped(canvas
     canvas.holding = False
     canvas.flush(ack=True, play=True)  # ... but instead of its rectangle, not as a Play frame
     content, (png,) = canvas.sent[-1]
-    assert content == {"type": "frame", "frame": 2, "x": 0, "y": 0, "w": 40, "h": 30, "ack": True}
+    assert content == {"type": "frame", "frame": 2, "rects": [[0, 0, 40, 30]], "ack": True}
     np.testing.assert_array_equal(decoded(content, png), g)
     # a frame prepared but not sent (Play waiting for an acknowledgement) is covered as well
     canvas.holding = True
@@ -111,7 +115,7 @@ def test_resync_after_pause_sends_the_whole_picture_once_play_has_stopped(canvas
     canvas.holding = False
     canvas._on_msg(canvas, {"type": "resync"}, [])
     content, (png,) = canvas.sent[-1]
-    assert (content["x"], content["y"], content.get("play")) == (0, 0, None)
+    assert (content["rects"], content.get("play")) == ([[0, 0, 40, 30]], None)
     np.testing.assert_array_equal(decoded(content, png), h)
     canvas.flush(play=True)
     assert len(canvas.sent) == 3  # nothing left to send
@@ -181,7 +185,7 @@ def test_a_new_view_gets_the_whole_picture(canvas):
     canvas.show(f2)
     canvas._on_msg(canvas, {"type": "ready"}, [])
     content, (png,) = canvas.sent[-1]
-    assert (content["x"], content["y"]) == (0, 0)
+    assert content["rects"] == [[0, 0, 40, 30]]
     np.testing.assert_array_equal(decoded(content, png), f2)
 
 
@@ -197,10 +201,16 @@ def test_while_holding_frames_are_merged_and_sent_on_flush(canvas):
     assert len(canvas.sent) == 1
     canvas.holding = False
     canvas.flush()
-    content, (png,) = canvas.sent[-1]
-    assert (content["y"], content["x"]) == (2, 3)
-    np.testing.assert_array_equal(decoded(content, png), b[2:21, 3:31])
+    content, buffers = canvas.sent[-1]
+    assert content["rects"] == [[3, 2, 1, 1], [30, 20, 1, 1]]  # what changed in either frame
+    np.testing.assert_array_equal(decoded(content, buffers[0], 0), b[2:3, 3:4])
+    np.testing.assert_array_equal(decoded(content, buffers[1], 1), b[20:21, 30:31])
     canvas.flush()  # nothing pending
+    assert len(canvas.sent) == 2
+    canvas.holding = True
+    canvas.show(frame())  # changed, then changed back before it was sent: nothing to send
+    assert not canvas.show(b.copy())
+    canvas.flush()
     assert len(canvas.sent) == 2
 
 

@@ -6,7 +6,8 @@ round trip, measured in Chromium by bench/bench_labs_browser.py), and it never t
 kernel that a frame was shown, so Play cannot know when the browser falls behind.
 
 :class:`FrameCanvas` (an anywidget) sends only the rectangle of pixels that differs from the
-last frame, as zlib-compressed RGBA, in a custom message; the browser inflates it and draws
+last frame (one rectangle per panel that changed), as zlib-compressed RGBA, in a custom
+message; the browser inflates it and draws
 it into a ``<canvas>`` of the figure's exact size at once (an asynchronous PNG decoder made
 the frame wait 10-45 ms behind the page's other work; see js/src/frame_canvas.js). A frame
 sent with ``ack=True`` is acknowledged once drawn, which is how Play bounds the frames in flight; other frames are not:
@@ -34,22 +35,30 @@ import numpy as np
 import traitlets
 
 
-__all__ = ["FrameCanvas", "changed_box"]
+__all__ = ["FrameCanvas", "changed_boxes"]
 
 
-def changed_box(old: np.ndarray | None, new: np.ndarray):
-    """``(y0, y1, x0, x1)``: the smallest rectangle outside which ``new`` equals ``old``
-    (both (h, w, 4)); the whole frame when there is no ``old`` of that shape; None if equal."""
+def changed_boxes(old: np.ndarray | None, new: np.ndarray, gap: int = 16) -> list:
+    """``[(y0, y1, x0, x1), ...]``: rectangles outside which ``new`` equals ``old`` (both
+    (h, w, 4)), side by side: the changed columns split where more than ``gap`` unchanged
+    columns lie between them (a lab's panels), each cut to the rows that changed in it. The
+    whole frame when there is no ``old`` of that shape; [] if nothing changed."""
     h, w = new.shape[:2]
     if old is None or old.shape != new.shape:
-        return 0, h, 0, w
+        return [(0, h, 0, w)]
     # one uint32 per pixel: 4x fewer comparisons than per channel, and no reduction over them
     differs = old.view(np.uint32).reshape(h, w) != new.view(np.uint32).reshape(h, w)
     rows = np.flatnonzero(differs.any(axis=1))
     if rows.size == 0:
-        return None
-    cols = np.flatnonzero(differs[rows[0]:rows[-1] + 1].any(axis=0))
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        return []
+    band = differs[rows[0]:rows[-1] + 1]
+    cols = np.flatnonzero(band.any(axis=0))
+    split = np.flatnonzero(np.diff(cols) > gap + 1)
+    boxes = []
+    for x0, x1 in zip(cols[np.r_[0, split + 1]], cols[np.r_[split, cols.size - 1]] + 1):
+        r = np.flatnonzero(band[:, x0:x1].any(axis=1))
+        boxes.append((int(rows[0] + r[0]), int(rows[0] + r[-1]) + 1, int(x0), int(x1)))
+    return boxes
 
 
 class FrameCanvas(anywidget.AnyWidget):
@@ -67,8 +76,9 @@ class FrameCanvas(anywidget.AnyWidget):
         self.frames_sent = 0
         self.frames_drawn = 0  # the highest frame number a view acknowledged
         self.errors: list[str] = []  # what a view reported it could not draw
-        self._shown: np.ndarray | None = None
-        self._pending = None  # (y0, y1, x0, x1) of a frame prepared but not sent
+        self._shown: np.ndarray | None = None  # the last frame given to show()
+        self._sent: np.ndarray | None = None  # the last frame sent: what the browser shows
+        self._pending = None  # the boxes of a frame prepared but not sent
         self._resync = False  # a view asked for the whole picture while a frame was held
         self._acked = None  # (event loop, future) that an acknowledgement resolves
         #: True: :meth:`show` prepares frames and :meth:`flush` sends them (Play: the next
@@ -78,20 +88,17 @@ class FrameCanvas(anywidget.AnyWidget):
         self.on_msg(self._on_msg)
 
     def show(self, rgba: np.ndarray) -> bool:
-        """Send the part of ``rgba`` ((h, w, 4) uint8, the widget's size) that changed; False
-        if nothing did. While :attr:`holding`, the frame is only prepared: :meth:`flush` sends it."""
+        """Send the parts of ``rgba`` ((h, w, 4) uint8, the widget's size) that differ from the
+        picture in the browser; False if none does. While :attr:`holding`, the frame is only
+        prepared: :meth:`flush` sends it (what changed since the last frame sent)."""
         rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
         if rgba.shape != (self.height, self.width, 4):
             raise ValueError(f"a frame for this canvas must have shape ({self.height}, {self.width}, 4) "
                              f"(height, width, RGBA), got {rgba.shape}")
-        box = changed_box(self._shown, rgba)
         self._shown = rgba.copy()
-        if box is None:
+        self._pending = changed_boxes(self._sent, self._shown) or None
+        if self._pending is None:
             return False
-        if self._pending is not None:  # two frames while held: send what changed in either
-            (a0, a1, b0, b1), (y0, y1, x0, x1) = self._pending, box
-            box = (min(a0, y0), max(a1, y1), min(b0, x0), max(b1, x1))
-        self._pending = box
         if not self.holding:
             self.flush()
         return True
@@ -100,26 +107,30 @@ class FrameCanvas(anywidget.AnyWidget):
         """Send the frame prepared while :attr:`holding` (if any); ``ack``: ask the view to
         acknowledge it once drawn; ``play``: a frame of Play (not drawn after Pause)."""
         if self._resync and self._shown is not None:  # a view asked for everything meanwhile
-            h, w = self._shown.shape[:2]
-            self._pending, self._resync = (0, h, 0, w), False
+            self._pending, self._resync = self._whole(), False
             play = False
         if self._pending is None:
             return
-        y0, y1, x0, x1 = self._pending
-        self._pending = None
-        self._send_rect(y0, y1, x0, x1, ack=ack, play=play)
+        boxes, self._pending = self._pending, None
+        self._send_boxes(boxes, ack=ack, play=play)
 
-    def _send_rect(self, y0, y1, x0, x1, ack=False, play=False) -> None:
+    def _whole(self) -> list:
+        h, w = self._shown.shape[:2]
+        return [(0, h, 0, w)]
+
+    def _send_boxes(self, boxes, ack=False, play=False) -> None:
         self.frames_sent += 1
+        self._sent = self._shown
         # RGBA, zlib level 1: plot pixels compress ~20x, and the browser inflates them in the
         # task that receives them (js/src/frame_canvas.js says why not a PNG)
-        pixels = zlib.compress(np.ascontiguousarray(self._shown[y0:y1, x0:x1]), 1)
-        content = {"type": "frame", "frame": self.frames_sent, "x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0}
+        pixels = [zlib.compress(np.ascontiguousarray(self._shown[y0:y1, x0:x1]), 1) for y0, y1, x0, x1 in boxes]
+        content = {"type": "frame", "frame": self.frames_sent,
+                   "rects": [[x0, y0, x1 - x0, y1 - y0] for y0, y1, x0, x1 in boxes]}
         if ack:
             content["ack"] = True
         if play:
             content["play"] = True
-        self.send(content, [pixels])
+        self.send(content, pixels)
 
     @property
     def unacknowledged(self) -> int:
@@ -164,15 +175,14 @@ class FrameCanvas(anywidget.AnyWidget):
         if kind == "drawn":
             self._acknowledged(int(content.get("frame", 0)))
         elif kind == "ready" and self._shown is not None:
-            h, w = self._shown.shape[:2]
-            self._send_rect(0, h, 0, w)
+            self._pending = None  # the whole picture covers a frame prepared but not sent
+            self._send_boxes(self._whole())
         elif kind == "resync" and self._shown is not None:
             if self.holding:  # Play is drawing a frame: flush() sends the whole picture
                 self._resync = True
-            else:  # the whole picture covers a frame prepared but not sent
-                h, w = self._shown.shape[:2]
+            else:
                 self._pending = None
-                self._send_rect(0, h, 0, w)
+                self._send_boxes(self._whole())
         elif kind == "error":
             self.errors.append(str(content.get("message")))
         elif kind in ("click", "move", "leave"):

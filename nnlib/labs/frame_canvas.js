@@ -413,7 +413,8 @@ function render({ model, el }) {
     if (!paused(msg)) {
       if (!msg.play) resyncAsked = false;
       try {
-        ctx.putImageData(pixels(buffers[0], msg.w, msg.h), msg.x, msg.y);
+        const images = msg.rects.map(([, , w2, h2], i) => pixels(buffers[i], w2, h2));
+        msg.rects.forEach(([x, y], i) => ctx.putImageData(images[i], x, y));
       } catch (err2) {
         console.error("nnlib: a frame could not be drawn:", err2);
         model.send({ type: "error", message: String(err2) });

@@ -57,7 +57,8 @@ async function setup(play = null) {
   const el = { appendChild: (child) => assert.equal(child, canvas) };
   const cleanup = widget.render({ model, el });
   await tick(); // the Play model resolves
-  return { canvas, model, cleanup, frame: (msg, rgba) => model.handlers["msg:custom"](msg, [new DataView(deflateSync(rgba).buffer)]) };
+  const frame = (msg, ...rgba) => model.handlers["msg:custom"](msg, rgba.map((px) => new DataView(deflateSync(px).buffer)));
+  return { canvas, model, cleanup, frame };
 }
 
 function rect(w, h, value) {
@@ -75,13 +76,14 @@ test("a frame is inflated and drawn at once where it belongs; only asked frames 
   const { canvas, model, frame } = await setup();
   const pixels = rect(2, 1, 0);
   pixels.set([10, 20, 30, 255, 40, 50, 60, 255]);
-  frame({ type: "frame", frame: 1, x: 2, y: 1, w: 2, h: 1 }, pixels);
-  assert.equal(canvas.drawn.length, 1); // in the same task: no decoder to wait for
+  frame({ type: "frame", frame: 1, rects: [[2, 1, 2, 1], [0, 2, 1, 1]] }, pixels, rect(1, 1, 9));
+  assert.equal(canvas.drawn.length, 2); // in the same task: no decoder to wait for
   const { img, x, y } = canvas.drawn[0];
   assert.deepEqual([x, y, img.width, img.height], [2, 1, 2, 1]);
   assert.deepEqual([...img.data], [...pixels]);
+  assert.deepEqual([canvas.drawn[1].x, canvas.drawn[1].y, canvas.drawn[1].img.data[0]], [0, 2, 9]);
   assert.deepEqual(model.sent, [{ type: "ready" }]); // not asked: no message to the kernel
-  frame({ type: "frame", frame: 2, x: 0, y: 0, w: 4, h: 3, ack: true }, rect(4, 3, 7));
+  frame({ type: "frame", frame: 2, rects: [[0, 0, 4, 3]], ack: true }, rect(4, 3, 7));
   assert.deepEqual(model.sent.at(-1), { type: "drawn", frame: 2 });
   await tick();
   assert.deepEqual(canvas.events.map((e) => [e.type, e.bubbles, e.detail.frame]), [["nnlib-frame", true, 1], ["nnlib-frame", true, 2]]);
@@ -90,16 +92,16 @@ test("a frame is inflated and drawn at once where it belongs; only asked frames 
 test("after Pause, Play's frames are not drawn and the whole picture is asked for once", async () => {
   const play = fakePlay(true);
   const { canvas, model, frame } = await setup(play);
-  frame({ type: "frame", frame: 1, x: 0, y: 0, w: 4, h: 3, play: true }, rect(4, 3, 1));
+  frame({ type: "frame", frame: 1, rects: [[0, 0, 4, 3]], play: true }, rect(4, 3, 1));
   assert.equal(canvas.drawn.length, 1);
   play.playing = false; // the student pressed Pause
-  frame({ type: "frame", frame: 2, x: 0, y: 0, w: 4, h: 3, play: true }, rect(4, 3, 2));
-  frame({ type: "frame", frame: 3, x: 0, y: 0, w: 4, h: 3, play: true, ack: true }, rect(4, 3, 3));
+  frame({ type: "frame", frame: 2, rects: [[0, 0, 4, 3]], play: true }, rect(4, 3, 2));
+  frame({ type: "frame", frame: 3, rects: [[0, 0, 4, 3]], play: true, ack: true }, rect(4, 3, 3));
   assert.equal(canvas.drawn.length, 1);
   assert.deepEqual(model.sent.at(-1), { type: "drawn", frame: 3 }); // dropped, but done with
   await tick();
   assert.equal(model.sent.filter((m) => m.type === "resync").length, 1);
-  frame({ type: "frame", frame: 4, x: 0, y: 0, w: 4, h: 3 }, rect(4, 3, 4)); // the whole picture
+  frame({ type: "frame", frame: 4, rects: [[0, 0, 4, 3]] }, rect(4, 3, 4)); // the whole picture
   assert.equal(canvas.drawn.length, 2);
   assert.equal(canvas.drawn[1].img.data[0], 4);
 });
@@ -109,11 +111,12 @@ test("a frame that cannot be inflated is reported to the kernel, not thrown", as
   const orig = console.error;
   console.error = () => {};
   try {
-    model.handlers["msg:custom"]({ type: "frame", frame: 1, x: 0, y: 0, w: 4, h: 3 }, [new DataView(new Uint8Array([1, 2, 3]).buffer)]);
+    const good = new DataView(deflateSync(rect(1, 1, 5)).buffer), bad = new DataView(new Uint8Array([1, 2, 3]).buffer);
+    model.handlers["msg:custom"]({ type: "frame", frame: 1, rects: [[0, 0, 1, 1], [1, 0, 4, 3]] }, [good, bad]);
   } finally {
     console.error = orig;
   }
-  assert.equal(canvas.drawn.length, 0);
+  assert.equal(canvas.drawn.length, 0); // not half a frame either
   assert.equal(model.sent.at(-1).type, "error");
 });
 
