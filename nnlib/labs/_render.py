@@ -221,8 +221,8 @@ class PixelText:
     """A line of text painted into a FigureView's pixels; rendered again only when it changes.
 
     Text is the most expensive thing matplotlib draws (a few ms per string); a caption that
-    changes only with a control (not with every frame) is rendered once, on its own small
-    canvas, and copied into each frame. ``box`` = (left, bottom, width, height) in figure
+    changes only with a control (not with every frame) is rendered once per distinct string
+    (the last :attr:`capacity` kept), on its own small canvas, and copied into each frame. ``box`` = (left, bottom, width, height) in figure
     fractions; the text is centred in it.
     """
 
@@ -236,8 +236,12 @@ class PixelText:
         self.canvas = FigureCanvasAgg(self.fig)
         self.text = self.fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=fontsize, color=color)
         self._rgba = None
+        self._cache: dict = {}  # text -> rendering, oldest first
         view.painters.append(self.paint)
         view.pixel_texts.append(self)
+
+    #: renderings kept (a slider moved back and forth shows the same few captions again)
+    capacity = 32
 
     def set_text(self, text: str) -> None:
         if text == self.text.get_text() and self._rgba is not None:
@@ -245,9 +249,15 @@ class PixelText:
         points = self.view.min_text_px * 72.0 / self.view.dpi
         if self.text.get_fontsize() < points:
             self.text.set_fontsize(points)
+            self._cache.clear()
         self.text.set_text(text)
-        self.canvas.draw()
-        self._rgba = np.array(self.canvas.buffer_rgba())
+        self._rgba = self._cache.pop(text, None)
+        if self._rgba is None:
+            self.canvas.draw()
+            self._rgba = np.array(self.canvas.buffer_rgba())
+        self._cache[text] = self._rgba  # the newest last
+        if len(self._cache) > self.capacity:
+            self._cache.pop(next(iter(self._cache)))
 
     def get_text(self) -> str:
         return self.text.get_text()
