@@ -6,7 +6,7 @@ Each case sets a control value the way a slider message from the front end does 
 kernel the labs redraw synchronously, see nnlib/labs/_base.py) and times the whole
 reaction: recompute the state, update the artists, render the Agg canvas (cached
 background, painted heatmaps, pasted text and the changing artists, or a full draw when
-axis limits change), find the changed rectangle and encode it as PNG for the lab's canvas
+axis limits change), find the changed rectangles and compress them (zlib) for the lab's canvas
 widget. Not included: sending it over the kernel's socket and the browser decoding it.
 
 Kernel-side only: what the student sees is measured by bench/bench_labs_browser.py.
@@ -97,7 +97,7 @@ def main():
     perc = labs.perceptron(data="xor")  # XOR never converges: every press is a real step
     add("perceptron: step button (XOR)", lambda i: perc.buttons["step"].click())
     race = labs.optimizer_race()  # SGD, momentum, Adam on the bowl, 60 steps
-    add("optimiser race: Adam γ slider (3 paths recomputed)", alternate(race, "adam_gamma", [0.3, 0.1, 0.05, 0.2]),
+    add("optimiser race: Adam γ slider (Adam's path recomputed)", alternate(race, "adam_gamma", [0.3, 0.1, 0.05, 0.2]),
         "<= 50 ms", lambda t: t <= 0.050)
     add("optimiser race: step button", lambda i: race.reset() if i % 60 == 0 else race.step(),
         "<= 50 ms", lambda t: t <= 0.050)
@@ -110,7 +110,7 @@ def main():
     print_table(["case", "wall median", "wall p90", "per s (wall)", "CPU median", "per s (CPU)", "goal",
                  "met (wall / CPU)"], rows)
     print(f"\nOf a boundary frame, the epoch alone (200 samples, batch 10, 2-4-4-1) takes "
-          f"{epoch_only * 1e3:.1f} ms of CPU; the rest is drawing and PNG encoding.")
+          f"{epoch_only * 1e3:.1f} ms of CPU; the rest is drawing and compressing the changed rectangles.")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ viewport 1400 x 900, the issue's setting), served as `make lab` serves it (the s
 For each lab, one control is changed the way a student does it (a key press on a slider
 handle, a click on a button) N times; two latencies are taken from the browser receiving
 that input, with ``performance.now()`` in the page (tests/browser/harness.py): to the new
-frame drawn into the lab's canvas (decoded, ready to paint: what an ``<img>``'s ``load``
+frame drawn into the lab's canvas (inflated and drawn, ready to paint: what an ``<img>``'s ``load``
 event measured before the labs drew into a canvas), and to the animation frame that paints
 it (what reaches the screen; the goal is judged on this one). Then the decision-boundary
 lab's Play runs for a few seconds: frames per second = painted frames per second; and after
@@ -19,7 +19,7 @@ Pause, how many frames still arrived. Kernel-side figures: bench/bench_labs.py.
 Goals (issue 10): every control change <= 50 ms median; Play >= 30 frames per second. The
 first row is a reference measured in the same run: the labs' canvas receiving a new frame
 of the step-size figure's size (every pixel changed) on a button click, nothing drawn. It is
-the floor the machine allows at that moment (kernel round trip, PNG, decoding, the next
+the floor the machine allows at that moment (kernel round trip, compressed pixels, inflating them, the next
 display frame); on a loaded machine compare each lab with it.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ N = 8 if QUICK else 30
 
 #: the reference: the labs' canvas (FrameCanvas) that a Button fills with a new frame of the
 #: step-size figure's size (480 x 272, every pixel changed), no drawing - the floor of kernel
-#: round trip + PNG + browser
+#: round trip + compressed pixels + browser
 REFERENCE_CELL = """\
 import ipywidgets as widgets
 import numpy as np
