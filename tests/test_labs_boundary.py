@@ -397,9 +397,11 @@ def test_a_step_from_the_browser_sends_the_picture_first_then_the_text(monkeypat
     monkeypatch.setattr(_base, "_handling_frontend_message", lambda: True)
 
     async def click():
+        renders = lab.fig_view.renders
         lab.buttons["step"].click()
-        assert "epoch 0" in lab.readout.value  # not yet: the frame comes first
+        assert lab.fig_view.renders == renders + 1  # a click is drawn at once, not on the next turn
         await asyncio.sleep(0.1)
+        assert lab.fig_view.renders == renders + 1  # and once
     asyncio.run(click())
     frame = next(i for i, (w, method) in enumerate(sent) if w is lab.fig_view.widget and method == "custom")
     held = (lab.readout, lab.state_text, lab.weight_controls["value"], lab.weight_controls["slider"])

@@ -321,7 +321,23 @@ class Lab:
             return
         if not self._redraw_scheduled:
             self._redraw_scheduled = True
-            loop.call_later(self.redraw_delay, self._deferred_redraw)
+            loop.call_later(self.redraw_delay, self._scheduled_redraw)
+
+    def redraw_now(self) -> None:
+        """Redraw at once, also while handling a browser message: for a click, which does not
+        come in bursts, the frame then goes out before the kernel reports "idle" (whose
+        handling in the page would come before it). Then the work and text held for after
+        the frame (``_after_next_frame``, ``_hold_text``); a redraw already scheduled is
+        dropped."""
+        if self.defer_redraws and _handling_frontend_message():
+            self._deferred_redraw()
+        else:
+            self.redraw()
+            self._release_text()
+
+    def _scheduled_redraw(self) -> None:
+        if self._redraw_scheduled:  # not done by redraw_now meanwhile
+            self._deferred_redraw()
 
     def _deferred_redraw(self) -> None:
         self._redraw_scheduled = False

@@ -301,8 +301,8 @@ class BoundaryLab(WeightEditor, Lab):
     def _after_state_change(self):
         self._hold_text()
         self._show_notes()
-        self.request_redraw()
         self._after_next_frame(self._update_text)
+        self.redraw_now()
 
     def _held_widgets(self) -> list:
         return super()._held_widgets() + [self.weight_controls["value"], self.weight_controls["slider"]]
